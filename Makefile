@@ -1,0 +1,47 @@
+# The contributor's interface. `make serve` and `make test` are all a newcomer needs.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+BUILDDIR ?= _build
+SPHINXOPTS ?=
+PYTEST_ARGS ?=
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help serve html test check lock clean
+
+help:  ## List the targets.
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 10
+
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed; set PYTHON=python3.x")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+serve: $(STAMP)  ## Build, serve on http://127.0.0.1:8000 and rebuild on every edit.
+	$(BIN)/sphinx-autobuild --host $(HOST) --port $(PORT) --jobs auto -b dirhtml \
+		--watch src \
+		--ignore '*/.venv/*' --ignore '*/.git/*' --ignore '*/tests/*' --ignore '*/node_modules/*' \
+		--ignore '*/.*_cache/*' --ignore '*/__pycache__/*' --ignore '*.egg-info/*' \
+		$(SPHINXOPTS) . $(BUILDDIR)/html
+
+html: $(STAMP)  ## The strict build, as CI and Read the Docs run it (warnings are errors).
+	$(BIN)/sphinx-build -W --keep-going -j auto -b dirhtml $(SPHINXOPTS) . $(BUILDDIR)/html
+
+test: $(STAMP)  ## Run the whole test suite (real Sphinx builds included).
+	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
+
+check: $(STAMP)  ## Linters, type checks and the content checker.
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
+	@if [ -x $(BIN)/recaps ] && $(BIN)/recaps --help | grep -q ' check '; then $(BIN)/recaps check; fi
+
+lock: $(STAMP)  ## Re-pin constraints.txt from what requirements-dev.txt resolves to.
+	$(BIN)/python -m pip freeze --exclude-editable --exclude conference-recaps | grep -v '^-e' > constraints.txt
+
+clean:  ## Remove build output and caches (keeps .venv).
+	rm -rf $(BUILDDIR) .pytest_cache .mypy_cache .ruff_cache

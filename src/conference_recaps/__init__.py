@@ -1,0 +1,45 @@
+"""Conference recaps: a Sphinx extension for a conference archive.
+
+It reads a YAML talk catalogue and Markdown recap posts and gives them talk cards,
+grids, photo credits and a page for every talk, speaker and conference. Each concern
+lives in its own module with its own ``setup_<concern>(app)``; :func:`setup` wires them.
+"""
+
+from __future__ import annotations
+
+import zlib
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from conference_recaps.config import setup_config
+from conference_recaps.theme import setup_theme
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+__version__ = "0.1.0"
+
+
+def _code_fingerprint() -> int:
+    """A checksum of the package's source, so that editing the extension rebuilds the site.
+
+    Sphinx discards a saved environment whose extensions report another
+    ``env_version``; without this, live reload would keep pages built by old code.
+    """
+    checksum = 0
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        checksum = zlib.crc32(path.read_bytes(), checksum)
+    return checksum
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Register every part of the extension with Sphinx."""
+    app.setup_extension("myst_parser")
+    setup_config(app)
+    setup_theme(app)
+    return {
+        "version": __version__,
+        "env_version": _code_fingerprint(),
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

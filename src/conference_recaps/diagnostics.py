@@ -1,0 +1,118 @@
+"""The warning taxonomy: every problem the site reports, one subtype each.
+
+A problem is one line, ``path:line: WARNING: what is wrong and how to fix it
+[recaps.<subtype>]``. The build goes on after it (it is fatal only under ``-W``), and
+any subtype can be silenced in ``conf.py``::
+
+    suppress_warnings = ["recaps.grid_empty"]
+
+The same :class:`Problem` objects are printed by ``recaps check`` as
+``path:line:col: message``, so the build and the checker never disagree.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sphinx.util import logging
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from docutils import nodes
+
+logger = logging.getLogger(__name__)
+
+WARNING_TYPE = "recaps"
+
+
+class Subtype(enum.Enum):
+    """Warning subtypes, each documented: the docs render this list from the code."""
+
+    config = "config"
+    """A ``recaps_*`` setting in ``conf.py`` is invalid; the default is used instead."""
+    catalogue = "catalogue"
+    """The catalogue (``talks.yaml``, ``talks/*.yaml``) breaks a rule of its format."""
+    catalogue_ref = "catalogue_ref"
+    """A catalogue entry names a conference or speaker that does not exist."""
+    catalogue_lint = "catalogue_lint"
+    """A catalogue entry is valid but suspicious (an unreferenced speaker, a talk dated
+    outside its conference)."""
+    front_matter = "front_matter"
+    """A recap's front matter is missing a field or has a wrong value."""
+    talk_ref = "talk_ref"
+    """A ``talk-card``, ``{talk}`` role or grid filter names an unknown talk."""
+    speaker_ref = "speaker_ref"
+    """A ``{speaker}`` role or grid filter names an unknown speaker."""
+    conference_ref = "conference_ref"
+    """A grid filter or front matter names an unknown conference."""
+    grid_empty = "grid_empty"
+    """A ``talk-grid`` matches no talk."""
+    photo = "photo"
+    """A ``photo`` lacks its ``alt`` text or ``credit``, or its image file is missing."""
+    unsafe = "unsafe"
+    """Content that could run script or read files outside the repository was removed."""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One problem in a source file, with a 1-based line and column (0 when unknown)."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+    subtype: Subtype = Subtype.catalogue
+    is_error: bool = True
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.line:
+            where += f":{self.line}"
+            if self.column:
+                where += f":{self.column}"
+        return f"{where}: {self.message}"
+
+    def github_annotation(self) -> str:
+        """Format as a GitHub Actions workflow command, shown on the pull request's line."""
+        level = "error" if self.is_error else "warning"
+        props = [f"file={_escape_property(self.path)}"]
+        if self.line:
+            props.append(f"line={self.line}")
+        if self.column:
+            props.append(f"col={self.column}")
+        props.append(f"title={_escape_property('recaps.' + self.subtype.value)}")
+        return f"::{level} {','.join(props)}::{_escape_data(self.message)}"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def warn(
+    message: str,
+    subtype: Subtype,
+    *,
+    location: nodes.Node | str | tuple[str | None, int | None] | None,
+) -> None:
+    """Log one problem as a Sphinx warning of type ``recaps`` at ``location``."""
+    logger.warning(message, type=WARNING_TYPE, subtype=subtype.value, location=location)
+
+
+def report(problems: Iterable[Problem]) -> None:
+    """Log problems found outside a document (in the catalogue) as Sphinx warnings.
+
+    Sphinx locations carry a line only, so the column goes into the message.
+    """
+    for problem in problems:
+        location = f"{problem.path}:{problem.line}" if problem.line else problem.path
+        message = problem.message
+        if problem.column:
+            message += f" (column {problem.column})"
+        warn(message, problem.subtype, location=location)

@@ -1,0 +1,49 @@
+"""The look: sphinx-book-theme wired to the repository, and the site's stylesheet.
+
+The theme's repository, edit-this-page and issue buttons need the repository's address.
+Rather than hard-coding it in ``conf.py``, it comes from ``recaps_repository_url`` or is
+discovered (Read the Docs, GitHub Actions, ``git remote``), so a fork gets buttons that
+point at the fork.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from conference_recaps.config import discover_repository_url, get_config
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def _repository_buttons(app: Sphinx, config: Config) -> None:
+    """Fill in the book theme's repository options unless ``conf.py`` set them."""
+    settings = get_config(config)
+    url = settings.repository_url or discover_repository_url(str(app.srcdir))
+    if not url:
+        return
+    options = dict(config.html_theme_options or {})
+    options.setdefault("repository_url", url)
+    options.setdefault("repository_branch", settings.repository_branch)
+    options.setdefault("path_to_docs", "")
+    for button in ("use_repository_button", "use_edit_page_button", "use_issues_button"):
+        options.setdefault(button, True)
+    config.html_theme_options = options
+
+
+def _add_static(app: Sphinx) -> None:
+    if app.builder.format == "html":
+        config = app.config
+        if str(STATIC_DIR) not in config.html_static_path:
+            config.html_static_path.append(str(STATIC_DIR))
+        app.add_css_file("recaps.css")
+
+
+def setup_theme(app: Sphinx) -> None:
+    """Connect the theme wiring; runs after ``setup_config`` registered the values."""
+    app.connect("config-inited", _repository_buttons)
+    app.connect("builder-inited", _add_static)

@@ -1,0 +1,65 @@
+"""The real site: the repository root builds strictly and its pages hold together."""
+
+from __future__ import annotations
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from sphinx.testing.util import SphinxTestApp
+from sphinx.util.console import strip_colors
+
+from conftest import SITE_ROOT
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the whole site once, as ``make html`` does (dirhtml, warnings are errors)."""
+    out = tmp_path_factory.mktemp("site")
+    warnings = StringIO()
+    app = SphinxTestApp(
+        "dirhtml",
+        srcdir=SITE_ROOT,
+        builddir=out,
+        status=StringIO(),
+        warning=warnings,
+        warningiserror=True,
+        parallel=2,
+    )
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    assert strip_colors(warnings.getvalue()) == ""
+    return out / "dirhtml"
+
+
+def page(site: Path, url: str) -> BeautifulSoup:
+    return BeautifulSoup((site / url / "index.html").read_text(encoding="utf-8"), "html.parser")
+
+
+def test_home_page(site: Path) -> None:
+    soup = page(site, "")
+    assert soup.title is not None
+    assert soup.title.get_text().startswith("Conference Recaps")
+    logos = {img["src"] for img in soup.select("a.navbar-brand img")}
+    assert logos == {"_static/logo.svg", "_static/logo-dark.svg"}
+    assert soup.find("link", rel="icon", href="_static/favicon.svg")
+    # A recap appears in the navigation without being listed by hand.
+    assert soup.find("a", href="recaps/2019/djangocon-us-2019/")
+
+
+def test_only_pages_are_built(site: Path) -> None:
+    built = {p.parent.relative_to(site).as_posix() for p in site.rglob("index.html")}
+    for stray in ("README", "src", "tests", ".venv", ".github", "_build"):
+        assert not any(b == stray or b.startswith(stray + "/") for b in built), stray
+    assert "docs" in built
+
+
+def test_light_and_dark_mode(site: Path) -> None:
+    soup = page(site, "recaps/2019/djangocon-us-2019")
+    assert soup.select_one(".theme-switch-button")
+    assert soup.find("link", href=lambda h: bool(h) and "_static/recaps.css" in h)
