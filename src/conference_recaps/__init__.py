@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from conference_recaps.config import setup_config
+from conference_recaps.domain import setup_domain
 from conference_recaps.theme import setup_theme
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     """Register every part of the extension with Sphinx."""
     app.setup_extension("myst_parser")
     setup_config(app)
+    setup_domain(app)
     setup_theme(app)
     return {
         "version": __version__,

@@ -1,0 +1,1 @@
+"""The talk catalogue: conferences, speakers and talks, loaded from YAML into typed objects."""

@@ -1,0 +1,210 @@
+"""The catalogue's typed, immutable objects; everything else reads these, never raw YAML.
+
+:class:`Catalogue` also answers the questions pages ask (a conference's talks, a speaker's
+talks, a filtered grid) from indexes built once, and gives each entry a fingerprint so an
+incremental build re-reads only the pages whose entries changed.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import pickle
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import datetime
+    from collections.abc import Iterable, Mapping
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Position:
+    """Where an entry starts in its file: a site-relative path and 1-based line and column."""
+
+    path: str
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+class TalkKind(enum.StrEnum):
+    """What kind of session a talk is."""
+
+    talk = "talk"
+    keynote = "keynote"
+    tutorial = "tutorial"
+    workshop = "workshop"
+    panel = "panel"
+    lightning = "lightning"
+    sprint = "sprint"
+
+
+@dataclass(frozen=True, slots=True)
+class Conference:
+    """One edition of a conference, e.g. DjangoCon US 2019."""
+
+    id: str
+    name: str
+    start: datetime.date
+    end: datetime.date
+    series: str | None = None
+    location: str | None = None
+    url: str | None = None
+    description: str | None = None
+    position: Position | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def year(self) -> int:
+        return self.start.year
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    """A person who spoke; ``aliases`` are other spellings of the name seen in sources."""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    url: str | None = None
+    position: Position | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Talk:
+    """One session of a conference; its id is ``<conference-id>/<talk-slug>``."""
+
+    id: str
+    conference: str
+    title: str
+    speakers: tuple[str, ...] = ()
+    kind: TalkKind = TalkKind.talk
+    date: datetime.date | None = None
+    abstract: str | None = None
+    video: str | None = None
+    slides: str | None = None
+    tags: tuple[str, ...] = ()
+    position: Position | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def slug(self) -> str:
+        return self.id.partition("/")[2]
+
+
+Entry = Conference | Speaker | Talk
+
+
+def entry_key(entry: Entry) -> str:
+    """A key unique across the three lists, e.g. ``talk:djangocon-us-2019/just-add-await``."""
+    return f"{type(entry).__name__.lower()}:{entry.id}"
+
+
+def fingerprint(entry: Entry) -> str:
+    """A digest of an entry's content (not its position), stable across processes."""
+    values = tuple(getattr(entry, name) for name in entry.__dataclass_fields__ if name != "position")
+    return hashlib.blake2b(pickle.dumps(values, protocol=5), digest_size=12).hexdigest()
+
+
+class Catalogue:
+    """Every conference, speaker and talk, by id, with the indexes pages need."""
+
+    __slots__ = ("_by_conference", "_by_speaker", "conferences", "files", "speakers", "talks")
+
+    def __init__(
+        self,
+        conferences: Iterable[Conference] = (),
+        speakers: Iterable[Speaker] = (),
+        talks: Iterable[Talk] = (),
+        files: Iterable[str] = (),
+    ) -> None:
+        self.conferences: Mapping[str, Conference] = {c.id: c for c in conferences}
+        self.speakers: Mapping[str, Speaker] = {s.id: s for s in speakers}
+        self.talks: Mapping[str, Talk] = {t.id: t for t in talks}
+        self.files: tuple[str, ...] = tuple(files)
+        by_conference: defaultdict[str, list[Talk]] = defaultdict(list)
+        by_speaker: defaultdict[str, list[Talk]] = defaultdict(list)
+        for talk in sorted(self.talks.values(), key=talk_order):
+            by_conference[talk.conference].append(talk)
+            for speaker in talk.speakers:
+                by_speaker[speaker].append(talk)
+        self._by_conference = {k: tuple(v) for k, v in by_conference.items()}
+        self._by_speaker = {k: tuple(v) for k, v in by_speaker.items()}
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Catalogue):
+            return NotImplemented
+        return (self.conferences, self.speakers, self.talks) == (
+            other.conferences,
+            other.speakers,
+            other.talks,
+        )
+
+    def __hash__(self) -> int:  # mutable-looking mappings: identity hash like a plain object
+        return id(self)
+
+    def __getstate__(self) -> dict[str, object]:
+        return {name: getattr(self, name) for name in self.__slots__}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+
+    def talks_of_conference(self, conference_id: str) -> tuple[Talk, ...]:
+        """The conference's talks, by date then title."""
+        return self._by_conference.get(conference_id, ())
+
+    def talks_of_speaker(self, speaker_id: str) -> tuple[Talk, ...]:
+        """The speaker's talks across all conferences, by date then title."""
+        return self._by_speaker.get(speaker_id, ())
+
+    def select(
+        self,
+        *,
+        conference: str | None = None,
+        speaker: str | None = None,
+        tag: str | None = None,
+        kind: TalkKind | None = None,
+        year: int | None = None,
+    ) -> list[Talk]:
+        """Talks matching every given filter, by date then title."""
+        if conference is not None:
+            pool: Iterable[Talk] = self.talks_of_conference(conference)
+        elif speaker is not None:
+            pool = self.talks_of_speaker(speaker)
+        else:
+            pool = sorted(self.talks.values(), key=talk_order)
+        return [
+            talk
+            for talk in pool
+            if (speaker is None or speaker in talk.speakers)
+            and (tag is None or tag in talk.tags)
+            and (kind is None or talk.kind == kind)
+            and (year is None or talk_year(self, talk) == year)
+        ]
+
+    def get(self, key: str) -> Entry | None:
+        """An entry by its :func:`entry_key`."""
+        kind, _, ident = key.partition(":")
+        if kind == "conference":
+            return self.conferences.get(ident)
+        if kind == "speaker":
+            return self.speakers.get(ident)
+        if kind == "talk":
+            return self.talks.get(ident)
+        return None
+
+
+def talk_year(catalogue: Catalogue, talk: Talk) -> int | None:
+    """The talk's year: its own date's, else its conference's."""
+    if talk.date is not None:
+        return talk.date.year
+    conference = catalogue.conferences.get(talk.conference)
+    return conference.year if conference else None
+
+
+def talk_order(talk: Talk) -> tuple[str, str, str]:
+    """Sort key: date (undated last), then title, then id."""
+    return (talk.date.isoformat() if talk.date else "9999", talk.title.casefold(), talk.id)
