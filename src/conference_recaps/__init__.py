@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from conference_recaps.config import setup_config
 from conference_recaps.domain import setup_domain
+from conference_recaps.security import setup_security
 from conference_recaps.theme import setup_theme
 
 if TYPE_CHECKING:
@@ -39,6 +40,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_config(app)
     setup_domain(app)
     setup_theme(app)
+    setup_security(app)
     return {
         "version": __version__,
         "env_version": _code_fingerprint(),
