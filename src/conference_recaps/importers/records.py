@@ -1,0 +1,116 @@
+"""What an importer reads from a source, before it is merged into the catalogue.
+
+Importers turn a source (a pyvideo folder, a pretalx export) into one
+:class:`ImportBatch`: a conference and its talks, with speakers still given by name.
+:mod:`conference_recaps.importers.merge` then matches them against the catalogue.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from conference_recaps.catalogue.model import TalkKind
+from conference_recaps.importers.names import slugify
+
+if TYPE_CHECKING:
+    import datetime
+    from collections.abc import Iterable
+
+    from conference_recaps.diagnostics import Problem
+
+
+@dataclass(frozen=True, slots=True)
+class ConferenceRecord:
+    """A conference as a source describes it; ``None`` where the source says nothing."""
+
+    id: str
+    name: str
+    start: datetime.date | None = None
+    end: datetime.date | None = None
+    url: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TalkRecord:
+    """A talk as a source describes it; speakers by name, matched at merge time."""
+
+    title: str
+    source: str
+    speakers: tuple[str, ...] = ()
+    kind: TalkKind = TalkKind.talk
+    date: datetime.date | None = None
+    abstract: str | None = None
+    video: str | None = None
+    slides: str | None = None
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class ImportBatch:
+    """One source's conference and talks, and the problems met reading it."""
+
+    conference: ConferenceRecord
+    talks: list[TalkRecord] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+# Words that name a kind of session, as a regular expression over a lowercased title.
+_KIND_WORDS: tuple[tuple[TalkKind, str], ...] = (
+    (TalkKind.keynote, r"keynotes?"),
+    (TalkKind.lightning, r"lightning[\s-]+talks?"),
+    (TalkKind.panel, r"panel(?:\s+discussion)?s?"),
+    (TalkKind.tutorial, r"tutorials?"),
+    (TalkKind.workshop, r"workshops?"),
+    (TalkKind.sprint, r"sprints?"),
+)
+
+# Kinds a title may name anywhere; the others only count as a title's first or last
+# words ("Panel Discussion: ...", '"State of Django" Panel'), so that "Moving Past the
+# Tutorial to Production" or "Custom Control Panels" stay talks.
+_ANYWHERE = {TalkKind.keynote, TalkKind.lightning}
+
+
+def kind_from_words(text: str) -> TalkKind | None:
+    """The kind a session type name or tag says (``Lightning Talk`` -> lightning)."""
+    lowered = " ".join(text.casefold().replace("_", " ").replace("-", " ").split())
+    if lowered in {"talk", "talks", "session", "presentation", "long talk", "short talk"}:
+        return TalkKind.talk
+    for kind, words in _KIND_WORDS:
+        if re.fullmatch(words, lowered):
+            return kind
+    return None
+
+
+def guess_kind(title: str, tags: Iterable[str] = (), hint: str | None = None) -> TalkKind:
+    """The kind of a session, from a source's own type name, its tags, then its title.
+
+    ``hint`` is the source's session type (pretalx's submission type); when it names a
+    kind, it wins. Otherwise a tag that is exactly a kind word, then the title: keynote
+    and lightning anywhere in it, the other kinds as its first or last words.
+    """
+    if hint and (kind := kind_from_words(hint)) is not None:
+        return kind
+    for tag in tags:
+        kind = kind_from_words(tag)
+        if kind is not None and kind is not TalkKind.talk:
+            return kind
+    lowered = " ".join(re.sub(r"[^\w]+", " ", title.casefold()).split())
+    for kind, words in _KIND_WORDS:
+        anywhere = rf"\b{words}\b"
+        edges = rf"^{words}\b|\b{words}$"
+        if re.search(anywhere if kind in _ANYWHERE else edges, lowered):
+            return kind
+    return TalkKind.talk
+
+
+def clean_tags(tags: Iterable[str]) -> tuple[str, ...]:
+    """Tags as slugs, without duplicates and without tags that only name the kind."""
+    seen: dict[str, None] = {}
+    for tag in tags:
+        if not isinstance(tag, str) or not tag.strip() or kind_from_words(tag) is not None:
+            continue
+        seen.setdefault(slugify(tag, fallback="tag"), None)
+    return tuple(seen)
