@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from conference_recaps.config import setup_config
+from conference_recaps.directives import setup_directives
 from conference_recaps.domain import setup_domain
 from conference_recaps.security import setup_security
 from conference_recaps.theme import setup_theme
@@ -41,6 +42,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_domain(app)
     setup_theme(app)
     setup_security(app)
+    setup_directives(app)
     return {
         "version": __version__,
         "env_version": _code_fingerprint(),

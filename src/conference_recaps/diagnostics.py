@@ -54,6 +54,8 @@ class Subtype(enum.Enum):
     """A ``photo`` lacks its ``alt`` text or ``credit``, or its image file is missing."""
     unsafe = "unsafe"
     """Content that could run script or read files outside the repository was removed."""
+    option = "option"
+    """A directive option has a value it does not accept (e.g. ``talk-grid``'s ``:year:``)."""
 
 
 @dataclass(frozen=True, slots=True)

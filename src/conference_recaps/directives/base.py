@@ -1,0 +1,77 @@
+"""What every directive and role of the site shares: option checks, safe URLs, dates.
+
+Directives subclass :class:`RecapsDirective`. Its options are declared twice on purpose:
+``option_spec`` for docutils (every value arrives as text) and ``option_help`` for the
+reference in ``docs/directives.md``, rendered from the code by ``recaps-options``.
+Values are checked in ``run()`` rather than by docutils converters, so a bad value is
+one ``[recaps.<subtype>]`` warning at the directive's line and the build goes on.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, ClassVar
+
+from docutils import nodes
+from sphinx.util.docutils import SphinxDirective
+
+from conference_recaps.diagnostics import Subtype, warn
+
+if TYPE_CHECKING:
+    import datetime
+
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+_HTTP_URL = re.compile(r"^https?://[^\s/?#@]+[^\s]*$", re.IGNORECASE)
+
+
+def safe_url(url: str | None) -> str | None:
+    """``url`` if it is an absolute http(s) URL without spaces, else None."""
+    if url is None:
+        return None
+    url = url.strip()
+    return url if _HTTP_URL.match(url) else None
+
+
+def format_date(date: datetime.date) -> str:
+    """``25 September 2019``: English month names whatever the machine's locale."""
+    return f"{date.day} {_MONTHS[date.month - 1]} {date.year}"
+
+
+def date_node(date: datetime.date) -> nodes.inline:
+    return nodes.inline("", format_date(date), classes=["recaps-date"])
+
+
+class RecapsDirective(SphinxDirective):
+    """A directive that reports problems as ``[recaps.<subtype>]`` warnings at its line."""
+
+    #: One line of help per option, shown in the directive reference.
+    option_help: ClassVar[dict[str, str]] = {}
+    #: What the directive's argument is, for the reference (empty: it takes none).
+    argument_help: ClassVar[str] = ""
+    #: What the directive's body is, for the reference (empty: it takes none).
+    content_help: ClassVar[str] = ""
+
+    def warn(self, message: str, subtype: Subtype) -> None:
+        warn(message, subtype, location=self.get_location())
+
+    def text_option(self, name: str) -> str | None:
+        """An option's value, stripped; None when absent or blank."""
+        value = self.options.get(name)
+        if value is None:
+            return None
+        value = " ".join(str(value).split())
+        return value or None
