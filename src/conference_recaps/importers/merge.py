@@ -38,6 +38,8 @@ import yaml as pyyaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark, MarkedYAMLError
+from ruamel.yaml.nodes import ScalarNode
+from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 from ruamel.yaml.tokens import CommentToken
 
@@ -75,7 +77,19 @@ KEY_ORDER = {
 }
 
 _YAML11 = pyyaml.resolver.Resolver()
+_YAML12 = VersionedResolver(version=(1, 2))
 _STR_TAG = "tag:yaml.org,2002:str"
+#: Booleans in the YAML 1.1 spec that PyYAML's resolver leaves out (other readers don't).
+_YAML11_SHORT_BOOLEANS = {"y", "Y", "n", "N"}
+
+
+def _is_plain_text(text: str) -> bool:
+    """Whether ``text`` written plain reads back as text in both YAML 1.1 and 1.2."""
+    if text in _YAML11_SHORT_BOOLEANS:
+        return False
+    tag11: str = _YAML11.resolve(pyyaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
+    tag12: str = _YAML12.resolve(ScalarNode, text, (True, False))
+    return tag11 == _STR_TAG and tag12 == _STR_TAG
 
 
 def yaml_string(text: str) -> str:
@@ -84,8 +98,7 @@ def yaml_string(text: str) -> str:
     if "\n" in text:
         styled = LiteralScalarString(text)
         return styled
-    tag: str = _YAML11.resolve(pyyaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
-    if tag != _STR_TAG:
+    if not _is_plain_text(text):
         styled = DoubleQuotedScalarString(text)
         return styled
     return text
@@ -177,6 +190,46 @@ def _take_following_lines(node: Any) -> str:
         if not any(entry):
             del holder.ca.items[key]
     return rest
+
+
+def _take_leading_lines(seq: CommentedSeq, parent: CommentedMap, key: str) -> str:
+    """Detach the comment lines right above a list's first item (they describe it).
+
+    Lines separated from the item by a blank line stay where they are: they are more
+    likely about the list as a whole.
+    """
+    comment = seq.ca.comment
+    if not comment:
+        return ""
+    eol = comment[0] if isinstance(comment[0], CommentToken) else None
+    before = comment[1] if len(comment) > 1 and comment[1] else []
+    lines = ""
+    first = ""
+    if eol is not None:
+        first, _, lines = eol.value.partition("\n")
+    for token in before:
+        text: str = token.value
+        lines += " " * token.column + text if text.startswith("#") else text
+    if not lines:
+        return ""
+    blank = lines.rfind("\n\n")
+    stay, move = (lines[: blank + 2], lines[blank + 2 :]) if blank >= 0 else ("", lines)
+    if not move:
+        return ""
+    if eol is not None:
+        eol.value = first + "\n" + stay
+    if before:
+        before.clear()
+        if stay:
+            before.append(CommentToken(stay, CommentMark(0), None))
+        else:  # an empty list would still make ruamel leave room for a comment
+            comment[1] = None
+            held = parent.ca.items.get(key)
+            if held and held[3] is before:
+                held[3] = None
+                if not any(held):
+                    del parent.ca.items[key]
+    return move
 
 
 def _give_following_lines(node: Any, lines: str) -> None:
@@ -402,7 +455,10 @@ class Merger:
         index = bisect.bisect_right(keys, key)
         if not seq:
             seq.fa.set_block_style()
-        following = _take_following_lines(seq[index - 1]) if index > 0 else ""
+        if index > 0:
+            following = _take_following_lines(seq[index - 1])
+        else:
+            following = _take_leading_lines(seq, self.target.data, list_name) if seq else ""
         seq.insert(index, entry)
         keys.insert(index, key)
         _give_following_lines(entry, following)
@@ -439,6 +495,7 @@ class Merger:
             filled.append(name)
         if filled:
             located.document.changed = True
+            self._keys.clear()  # sort keys may have changed; recomputed on the next insert
         return filled
 
     def speaker_id(self, name: str, report: MergeReport) -> str:

@@ -84,6 +84,18 @@ def kind_from_words(text: str) -> TalkKind | None:
     return None
 
 
+def kind_from_type(session_type: str) -> TalkKind | None:
+    """The kind a conference's session type names, even with extra words (``Workshop (3h)``)."""
+    exact = kind_from_words(session_type)
+    if exact is not None:
+        return exact
+    lowered = " ".join(re.sub(r"[^\w]+", " ", session_type.casefold()).split())
+    for kind, words in _KIND_WORDS:
+        if re.search(rf"\b{words}\b", lowered):
+            return kind
+    return TalkKind.talk if re.search(r"\b(talk|talks|session|presentation)\b", lowered) else None
+
+
 def guess_kind(title: str, tags: Iterable[str] = (), hint: str | None = None) -> TalkKind:
     """The kind of a session, from a source's own type name, its tags, then its title.
 
@@ -91,7 +103,7 @@ def guess_kind(title: str, tags: Iterable[str] = (), hint: str | None = None) ->
     kind, it wins. Otherwise a tag that is exactly a kind word, then the title: keynote
     and lightning anywhere in it, the other kinds as its first or last words.
     """
-    if hint and (kind := kind_from_words(hint)) is not None:
+    if hint and (kind := kind_from_type(hint)) is not None:
         return kind
     for tag in tags:
         kind = kind_from_words(tag)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -24,9 +23,11 @@ class SourceError(Exception):
 
 def display_path(path: Path) -> str:
     """``path`` relative to the working directory when it is inside it, else as given."""
+    if not path.is_absolute():
+        return path.as_posix()
     try:
-        return Path(os.path.relpath(path)).as_posix() if path.is_absolute() else path.as_posix()
-    except ValueError:  # another drive on Windows
+        return path.relative_to(Path.cwd()).as_posix()
+    except ValueError:
         return path.as_posix()
 
 
