@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from conference_recaps.config import setup_config
 from conference_recaps.directives import setup_directives
+from conference_recaps.discovery import setup_discovery
 from conference_recaps.domain import setup_domain
 from conference_recaps.security import setup_security
 from conference_recaps.theme import setup_theme
@@ -43,6 +44,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_theme(app)
     setup_security(app)
     setup_directives(app)
+    setup_discovery(app)
     return {
         "version": __version__,
         "env_version": _code_fingerprint(),

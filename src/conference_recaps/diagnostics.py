@@ -57,6 +57,8 @@ class Subtype(enum.Enum):
     option = "option"
     """A directive option has a value it does not accept (e.g. ``talk-grid``'s ``:year:``)."""
 
+    search = "search"
+    """The search index (Pagefind) could not be built after the HTML build."""
 
 @dataclass(frozen=True, slots=True)
 class Problem:

@@ -1,0 +1,36 @@
+"""How people and search engines find the site: one module per concern.
+
+- :mod:`.site`: the public base URL (canonical URLs) and what each page shows;
+- :mod:`.jsonld`: schema.org structured data;
+- :mod:`.opengraph`: Open Graph and Twitter card tags;
+- :mod:`.feeds`: Atom and RSS feeds;
+- :mod:`.sitemap`: ``sitemap.xml`` and ``robots.txt``;
+- :mod:`.search`: the Pagefind search index and page;
+- :mod:`.notfound`: the 404 page.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from conference_recaps.discovery.feeds import setup_feeds
+from conference_recaps.discovery.jsonld import setup_jsonld
+from conference_recaps.discovery.notfound import setup_notfound
+from conference_recaps.discovery.opengraph import setup_opengraph
+from conference_recaps.discovery.search import setup_search
+from conference_recaps.discovery.site import setup_site
+from conference_recaps.discovery.sitemap import setup_sitemap
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+
+def setup_discovery(app: Sphinx) -> None:
+    """Wire every discovery concern; ``setup_config`` must have run first."""
+    setup_site(app)
+    setup_opengraph(app)
+    setup_jsonld(app)
+    setup_feeds(app)
+    setup_sitemap(app)
+    setup_search(app)
+    setup_notfound(app)

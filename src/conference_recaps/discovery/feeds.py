@@ -1,0 +1,350 @@
+"""Atom and RSS feeds: the site's recaps, and each conference's recaps and talks.
+
+=====================================  ==============================================
+``feeds/atom.xml``, ``feeds/rss.xml``   the newest recaps (:data:`SITE_FEED_SIZE`)
+``feeds/<conference-id>/atom.xml``,     the conference's recaps and its talks
+``feeds/<conference-id>/rss.xml``
+=====================================  ==============================================
+
+Feeds are written by `feedgen`_ after the HTML build. Every URL in them is absolute,
+inside entries' HTML too: a recap's content is its page as written (so it is exactly
+what readers see, cards and photos included), with each link and image resolved
+against the page's canonical URL. Dates come from the content (a recap's date, a talk's
+date), never from the clock, so two builds of one commit write the same feeds. Every
+page names the site's feeds in ``<link rel="alternate">``; a conference page also names
+its own.
+
+.. _feedgen: https://feedgen.kiesow.be/
+"""
+
+from __future__ import annotations
+
+import datetime
+import html
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin
+
+import lxml.html
+from feedgen.feed import FeedGenerator
+from sphinx.util import logging
+from sphinx.util.osutil import relative_uri
+
+from conference_recaps.discovery.site import (
+    base_url,
+    classify,
+    output_file,
+    page_url,
+    speaker_names,
+    talk_date,
+)
+from conference_recaps.pages.site import Site
+from conference_recaps.pages.urls import catalogue_page, page_exists
+
+if TYPE_CHECKING:
+    from docutils import nodes
+    from sphinx.application import Sphinx
+    from sphinx.builders import Builder
+
+    from conference_recaps.catalogue.model import Catalogue, Conference, Talk
+    from conference_recaps.pages.site import RecapInfo
+
+logger = logging.getLogger(__name__)
+
+FEEDS_DIR = "feeds"
+LABELS = {"atom": "Atom", "rss": "RSS"}
+#: How many recaps the site-wide feed carries.
+SITE_FEED_SIZE = 50
+#: When nothing in a feed has a date (an empty site): a fixed day, not the clock.
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
+
+def feed_path(conference_id: str | None, kind: str) -> str:
+    """The output path of a feed: ``feeds/atom.xml`` or ``feeds/<id>/rss.xml``."""
+    name = f"{kind}.xml"
+    return f"{FEEDS_DIR}/{conference_id}/{name}" if conference_id else f"{FEEDS_DIR}/{name}"
+
+
+def moment(date: datetime.date | None) -> datetime.datetime:
+    """Midnight UTC of a date, the time feeds need."""
+    if date is None:
+        return EPOCH
+    return datetime.datetime(date.year, date.month, date.day, tzinfo=datetime.UTC)
+
+
+def absolute_html(fragment: str, page: str) -> str:
+    """``fragment`` with every link, image and source resolved against ``page``."""
+    if not fragment.strip():
+        return ""
+    root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    root.make_links_absolute(page, resolve_base_href=False)
+    for element in root.iter():
+        srcset = element.get("srcset")
+        if srcset:
+            element.set("srcset", _absolute_srcset(srcset, page))
+    return "".join(lxml.html.tostring(child, encoding="unicode") for child in root)
+
+
+def _absolute_srcset(srcset: str, page: str) -> str:
+    parts = []
+    for candidate in srcset.split(","):
+        url, _, descriptor = candidate.strip().partition(" ")
+        parts.append(f"{urljoin(page, url)} {descriptor}".strip())
+    return ", ".join(parts)
+
+
+def recap_content(output: Path, page: str) -> str:
+    """A recap's body as written to ``output``, without its title, with absolute URLs."""
+    try:
+        document = lxml.html.fromstring(output.read_bytes())
+    except (OSError, ValueError):
+        return ""
+    found = (
+        document.xpath("//*[@data-pagefind-body]")
+        or document.xpath("//*[@role='main']")
+        or document.xpath("//article")
+    )
+    if not found:
+        return ""
+    body = found[0]
+    for junk in body.xpath(
+        ".//*[contains(concat(' ', @class, ' '), ' recaps-search-facets ')]"
+        " | .//a[contains(concat(' ', @class, ' '), ' headerlink ')]"
+        " | .//script | .//style"
+    ):
+        junk.getparent().remove(junk)
+    title = body.xpath(".//h1")
+    if title:
+        title[0].getparent().remove(title[0])
+    inner = "".join(lxml.html.tostring(child, encoding="unicode") for child in body)
+    return absolute_html(inner, page)
+
+
+def _new_feed(
+    *, title: str, subtitle: str, page: str, self_url: str, language: str, author: str
+) -> FeedGenerator:
+    feed = FeedGenerator()
+    feed.load_extension("dc")
+    feed.id(page)
+    feed.title(title)
+    feed.subtitle(subtitle)
+    feed.link(href=page, rel="alternate")
+    feed.link(href=self_url, rel="self")
+    feed.language(language)
+    feed.author({"name": author})
+    feed.generator("Conference Recaps")
+    return feed
+
+
+def _add_recap(feed: FeedGenerator, builder: Builder, recap: RecapInfo, meta: Any) -> None:
+    url = page_url(builder, recap.docname)
+    entry = feed.add_entry(order="append")
+    entry.id(url)
+    entry.title(recap.title)
+    entry.link(href=url, rel="alternate")
+    entry.published(moment(recap.date))
+    entry.updated(moment(recap.date))
+    for name in recap.authors:
+        entry.author({"name": name})
+        entry.dc.dc_creator(name)
+    description = getattr(meta, "description", None) if meta is not None else None
+    if description:
+        entry.summary(str(description))
+    content = recap_content(output_file(builder, recap.docname), url)
+    if content:
+        entry.content(content, type="html")
+    for tag in recap.tags:
+        entry.category(term=tag)
+
+
+def talk_summary_html(catalogue: Catalogue, talk: Talk, *, conference_url: str | None) -> str:
+    """A talk's entry: who, where, when, the abstract and the video; all text escaped."""
+    conference = catalogue.conferences.get(talk.conference)
+    names = speaker_names(catalogue, talk)
+    date = talk_date(catalogue, talk)
+    facts = []
+    if names:
+        facts.append(f"{talk.kind.value.capitalize()} by {html.escape(', '.join(names))}")
+    if conference is not None:
+        name = html.escape(conference.name)
+        where = f'<a href="{html.escape(conference_url)}">{name}</a>' if conference_url else name
+        facts.append(f"at {where}")
+    if date is not None:
+        facts.append(f"on {date.isoformat()}")
+    parts = [f"<p>{' '.join(facts)}.</p>"] if facts else []
+    for paragraph in (talk.abstract or "").split("\n\n"):
+        if paragraph.strip():
+            parts.append(f"<p>{html.escape(' '.join(paragraph.split()))}</p>")
+    for label, link in (("Watch the video", talk.video), ("See the slides", talk.slides)):
+        if link and link.startswith(("http://", "https://")):
+            parts.append(f'<p><a href="{html.escape(link)}">{label}</a></p>')
+    return "".join(parts)
+
+
+def _add_talk(
+    feed: FeedGenerator,
+    builder: Builder,
+    catalogue: Catalogue,
+    talk: Talk,
+    conference_url: str | None,
+) -> None:
+    has_page = page_exists(catalogue, "talk", talk.id)
+    url = page_url(builder, catalogue_page("talk", talk.id)) if has_page else None
+    entry = feed.add_entry(order="append")
+    entry.id(url or f"{conference_url or base_url(builder.config)}#talk-{talk.id}")
+    entry.title(talk.title)
+    if url:
+        entry.link(href=url, rel="alternate")
+    elif talk.video:
+        entry.link(href=talk.video, rel="alternate")
+    date = moment(talk_date(catalogue, talk))
+    entry.published(date)
+    entry.updated(date)
+    for name in speaker_names(catalogue, talk):
+        entry.author({"name": name})
+        entry.dc.dc_creator(name)
+    entry.content(talk_summary_html(catalogue, talk, conference_url=conference_url), type="html")
+    for tag in talk.tags:
+        entry.category(term=tag)
+
+
+def _write(feed: FeedGenerator, outdir: Path, conference_id: str | None) -> None:
+    for kind in ("atom", "rss"):
+        path = outdir / feed_path(conference_id, kind)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = feed.atom_str(pretty=True) if kind == "atom" else feed.rss_str(pretty=True)
+        path.write_bytes(data)
+
+
+def _finish(feed: FeedGenerator, dates: list[datetime.datetime]) -> None:
+    latest = max(dates, default=EPOCH)
+    feed.updated(latest)
+    feed.lastBuildDate(latest)
+    feed.pubDate(latest)
+
+
+def write_feeds(app: Sphinx) -> list[Path]:
+    """Write the site's feed and one per conference; return the folders written."""
+    builder = app.builder
+    config = app.config
+    outdir = Path(app.outdir)
+    site = Site(app.env)
+    catalogue = site.catalogue
+    base = base_url(config)
+    language = str(config.language or "en")
+    author = str(config.author or config.project)
+    recaps_meta = app.env.domains["recaps"].data["recaps"]
+
+    feed = _new_feed(
+        title=f"{config.project}: recaps",
+        subtitle=f"The newest recaps on {config.project}.",
+        page=base,
+        self_url=base + feed_path(None, "atom"),
+        language=language,
+        author=author,
+    )
+    newest = site.recaps[:SITE_FEED_SIZE]
+    for recap in newest:
+        _add_recap(feed, builder, recap, recaps_meta.get(recap.docname))
+    _finish(feed, [moment(r.date) for r in newest if r.date])
+    _write(feed, outdir, None)
+
+    for conference in catalogue.conferences.values():
+        _conference_feed(
+            app,
+            site,
+            conference,
+            outdir=outdir,
+            language=language,
+            author=author,
+            recaps_meta=recaps_meta,
+        )
+    return [outdir / FEEDS_DIR]
+
+
+def _conference_feed(
+    app: Sphinx,
+    site: Site,
+    conference: Conference,
+    *,
+    outdir: Path,
+    language: str,
+    author: str,
+    recaps_meta: dict[str, Any],
+) -> None:
+    builder = app.builder
+    catalogue = site.catalogue
+    has_page = page_exists(catalogue, "conference", conference.id)
+    page = (
+        page_url(builder, catalogue_page("conference", conference.id))
+        if has_page
+        else conference.url or base_url(app.config)
+    )
+    feed = _new_feed(
+        title=f"{conference.name}: recaps and talks",
+        subtitle=f"Recaps and talks of {conference.name} on {app.config.project}.",
+        page=page,
+        self_url=base_url(app.config) + feed_path(conference.id, "atom"),
+        language=language,
+        author=author,
+    )
+    dates = []
+    recaps = site.recaps_of_conference.get(conference.id, [])
+    for recap in recaps:
+        _add_recap(feed, builder, recap, recaps_meta.get(recap.docname))
+        dates.append(moment(recap.date))
+    talks = sorted(
+        catalogue.talks_of_conference(conference.id),
+        key=lambda t: (talk_date(catalogue, t) or conference.start, t.title.casefold()),
+        reverse=True,
+    )
+    for talk in talks:
+        _add_talk(feed, builder, catalogue, talk, conference_url=page if has_page else None)
+        dates.append(moment(talk_date(catalogue, talk)))
+    if not dates:
+        dates.append(moment(conference.end))
+    _finish(feed, dates)
+    _write(feed, outdir, conference.id)
+
+
+def _write_feeds(app: Sphinx, exception: BaseException | None) -> None:
+    if exception is not None or app.builder.name not in {"html", "dirhtml"}:
+        return
+    write_feeds(app)
+
+
+def _link(href: str, kind: str, title: str) -> str:
+    mime = "application/atom+xml" if kind == "atom" else "application/rss+xml"
+    return (
+        f'<link rel="alternate" type="{mime}" title="{html.escape(title)}" '
+        f'href="{html.escape(href)}" />'
+    )
+
+
+def _announce_feeds(
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict[str, Any],
+    doctree: nodes.document | None,
+) -> None:
+    """``<link rel="alternate">`` to the site's feeds, and to a conference page's own."""
+    if app.builder.format != "html" or "metatags" not in context:
+        return
+    here = app.builder.get_target_uri(pagename)
+    links = []
+    subject = classify(app.env, pagename)
+    if subject.kind == "conference":
+        name = subject.entry.name
+        for kind in ("atom", "rss"):
+            href = relative_uri(here, feed_path(subject.entry.id, kind))
+            links.append(_link(href, kind, f"{name} ({LABELS[kind]})"))
+    for kind in ("atom", "rss"):
+        href = relative_uri(here, feed_path(None, kind))
+        links.append(_link(href, kind, f"{app.config.project}: recaps ({LABELS[kind]})"))
+    context["metatags"] += "\n".join(links) + "\n"
+
+
+def setup_feeds(app: Sphinx) -> None:
+    app.connect("html-page-context", _announce_feeds, priority=600)
+    app.connect("build-finished", _write_feeds, priority=700)

@@ -1,0 +1,172 @@
+"""Open Graph and Twitter card tags on every page.
+
+Documents get theirs from `sphinxext-opengraph`_ (it reads the page's first paragraphs
+and knows Read the Docs' canonical URL); this module steers it per page: a recap is an
+``article`` described by its front matter's ``description`` and shown by its first
+photo. Pages generated from the catalogue have no doctree, which sphinxext-opengraph
+skips, so their tags are written here: a talk with a video is ``video.other`` with the
+video's thumbnail, a speaker page a ``profile``, and each is described by the talk's
+abstract or a summary of the entry. Every page also gets a ``twitter:card``.
+
+.. _sphinxext-opengraph: https://sphinxext-opengraph.readthedocs.io/
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import io
+from typing import TYPE_CHECKING, Any
+
+from conference_recaps.discovery.jsonld import (
+    first_image,
+    site_image,
+    video_thumbnail,
+    youtube_id,
+)
+from conference_recaps.discovery.site import (
+    UTILITY_PAGES,
+    base_url,
+    classify,
+    description_of,
+    page_url,
+    recap_date,
+    recap_field,
+    recap_text_list,
+)
+from conference_recaps.domain import get_catalogue
+
+if TYPE_CHECKING:
+    from docutils import nodes
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+
+
+def meta_tag(attribute: str, name: str, content: str) -> str:
+    """One ``<meta>`` tag with its content escaped for an HTML attribute."""
+    return f'<meta {attribute}="{html.escape(name)}" content="{html.escape(content)}" />'
+
+
+def generated_page_tags(
+    *,
+    title: str,
+    url: str,
+    site_name: str,
+    og_type: str,
+    description: str,
+    image: str | None = None,
+    image_alt: str | None = None,
+    video: str | None = None,
+) -> list[str]:
+    """The Open Graph tags of a page that has no doctree."""
+    tags = [
+        meta_tag("property", "og:title", title),
+        meta_tag("property", "og:type", og_type),
+        meta_tag("property", "og:url", url),
+        meta_tag("property", "og:site_name", site_name),
+    ]
+    if description:
+        tags.append(meta_tag("property", "og:description", description))
+        tags.append(meta_tag("name", "description", description))
+    if image:
+        tags.append(meta_tag("property", "og:image", image))
+        tags.append(meta_tag("property", "og:image:alt", image_alt or title))
+    if video:
+        tags.append(meta_tag("property", "og:video", video))
+    return tags
+
+
+def _configure(app: Sphinx, config: Config) -> None:
+    """Point sphinxext-opengraph at the site's address; no social-card images."""
+    if not config.ogp_site_url:
+        config.ogp_site_url = base_url(config)
+    if config.ogp_social_cards is None:
+        config.ogp_social_cards = {"enable": False}
+
+
+def _steer_documents(
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict[str, Any],
+    doctree: nodes.document | None,
+) -> None:
+    """Before sphinxext-opengraph runs: a recap's type, description and image."""
+    if doctree is None or app.builder.format != "html":
+        return
+    subject = classify(app.env, pagename)
+    if subject.kind != "recap":
+        return
+    fields = dict(context.get("meta") or {})
+    fields.setdefault("og:type", "article")
+    description = recap_field(subject.entry, "description")
+    if description and "description" not in str(context.get("metatags", "")):
+        fields.setdefault("og:description", str(description))
+        context["metatags"] += meta_tag("name", "description", str(description)) + "\n"
+    image = first_image(app, pagename, doctree)
+    if image is not None and "og:image" not in fields:
+        fields["og:image"] = image[0]
+        fields.setdefault("og:image:alt", image[1] or str(recap_field(subject.entry, "title")))
+    if (date := recap_date(subject.entry)) is not None:
+        context["metatags"] += (
+            meta_tag("property", "article:published_time", date.isoformat()) + "\n"
+        )
+    for author in recap_text_list(subject.entry, "authors"):
+        context["metatags"] += meta_tag("property", "article:author", author) + "\n"
+    context["meta"] = fields
+
+
+def _tag_generated_pages(
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict[str, Any],
+    doctree: nodes.document | None,
+) -> None:
+    """Open Graph tags for pages without a doctree, and a Twitter card for every page."""
+    if app.builder.format != "html" or "metatags" not in context:
+        return
+    metatags = str(context["metatags"])
+    has_image = 'property="og:image"' in metatags
+    if doctree is None and pagename not in UTILITY_PAGES and "og:title" not in metatags:
+        subject = classify(app.env, pagename)
+        catalogue = get_catalogue(app.env)
+        title = html.unescape(str(context.get("title", "")))
+        og_type, image, video = "website", None, None
+        if subject.kind == "talk":
+            video = subject.entry.video
+            image = video_thumbnail(video)
+            if video:
+                og_type = "video.other"
+                ident = youtube_id(video)
+                video = f"https://www.youtube-nocookie.com/embed/{ident}" if ident else video
+        elif subject.kind == "speaker":
+            og_type = "profile"
+        if image is None:
+            image = site_image(app)
+        tags = generated_page_tags(
+            title=title,
+            url=page_url(app.builder, pagename),
+            site_name=str(app.config.ogp_site_name or app.config.project),
+            og_type=og_type,
+            description=description_of(catalogue, subject),
+            image=image,
+            video=video,
+        )
+        has_image = image is not None
+        metatags += "\n" + "\n".join(tags) + "\n"
+    card = "summary_large_image" if has_image else "summary"
+    if 'name="twitter:card"' not in metatags:
+        metatags += meta_tag("name", "twitter:card", card) + "\n"
+    context["metatags"] = metatags
+
+
+def setup_opengraph(app: Sphinx) -> None:
+    # sphinxext-opengraph prints a notice about matplotlib (for social cards, which this
+    # site does not use) when imported; keep it off the build's output.
+    with contextlib.redirect_stdout(io.StringIO()):
+        app.setup_extension("sphinxext.opengraph")
+    app.connect("config-inited", _configure, priority=600)
+    # Before sphinxext-opengraph's handler (500), and after it for the rest.
+    app.connect("html-page-context", _steer_documents, priority=450)
+    app.connect("html-page-context", _tag_generated_pages, priority=550)

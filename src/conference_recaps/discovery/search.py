@@ -1,0 +1,280 @@
+"""Search in the browser: a Pagefind index of the built site, with filters.
+
+Every content page (talks, speakers, conferences, recaps, the guide) has its body
+wrapped in ``data-pagefind-body``, with hidden markers Pagefind reads as filters
+(``type``, ``conference``, ``year``, ``speaker``, ``tag``, ``kind``) and as the result's
+metadata (``speakers``, ``conference``, ``date``). Lists (the home page, archives,
+indexes) are left out so a search finds the entry itself, not every list it is on.
+
+After a successful HTML build, ``python -m pagefind --site <outdir>`` writes the index
+to ``<outdir>/pagefind/`` (the binary ships with the ``pagefind[extended]`` package and
+works offline), so ``make html``, ``make serve`` and Read the Docs all get it. The
+theme's search box leads to ``/search/``, which this module turns into Pagefind's UI
+(``?q=`` starts a search). Every path is relative, so the search also works on Read
+the Docs pull-request previews, served under another prefix.
+
+Sphinx's own search index is not built: Pagefind replaces it, and indexing every page
+twice is what makes large sites slow.
+"""
+
+from __future__ import annotations
+
+import html
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sphinx.util import logging
+from sphinx.util.osutil import relative_uri
+
+from conference_recaps.diagnostics import Subtype, warn
+from conference_recaps.discovery.site import (
+    UTILITY_PAGES,
+    Subject,
+    classify,
+    recap_date,
+    recap_field,
+    recap_text_list,
+    speaker_names,
+    talk_date,
+)
+from conference_recaps.domain import get_catalogue, get_domain
+
+if TYPE_CHECKING:
+    from docutils import nodes
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
+    from conference_recaps.catalogue.model import Catalogue
+
+logger = logging.getLogger(__name__)
+
+#: The index's folder inside the output.
+BUNDLE_DIR = "pagefind"
+#: Pages of these kinds are indexed.
+INDEXED = frozenset({"talk", "speaker", "conference", "recap", "page"})
+#: How long indexing may take before the build gives up on it (25,000 pages take ~30 s).
+TIMEOUT = 900
+
+SEARCH_BODY = """\
+<h1>Search</h1>
+<noscript><p>Search runs in your browser and needs JavaScript.</p></noscript>
+<link rel="stylesheet" href="{bundle}pagefind-ui.css" />
+<div id="recaps-search" class="recaps-search"></div>
+<script src="{bundle}pagefind-ui.js"></script>
+"""
+
+
+def page_facets(
+    env: BuildEnvironment, pagename: str, subject: Subject
+) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """The Pagefind filters (name to values) and metadata of one page."""
+    catalogue = get_catalogue(env)
+    filters: dict[str, list[str]] = {}
+    meta: dict[str, str] = {}
+    entry = subject.entry
+    if subject.kind == "talk":
+        conference = catalogue.conferences.get(entry.conference)
+        date = talk_date(catalogue, entry)
+        names = speaker_names(catalogue, entry)
+        filters = {
+            "type": ["Talk"],
+            "conference": [conference.name if conference else entry.conference],
+            "year": [str(date.year)] if date else [],
+            "speaker": names,
+            "tag": list(entry.tags),
+            "kind": [entry.kind.value.capitalize()],
+        }
+        meta = {"speakers": ", ".join(names), "conference": filters["conference"][0]}
+        if date:
+            meta["date"] = date.isoformat()
+    elif subject.kind == "speaker":
+        talks = catalogue.talks_of_speaker(entry.id)
+        filters = {
+            "type": ["Speaker"],
+            "speaker": [entry.name],
+            "conference": _unique(_conference_name(catalogue, t.conference) for t in talks),
+            "year": _unique(
+                str(d.year) for t in talks if (d := talk_date(catalogue, t)) is not None
+            ),
+        }
+        meta = {"talks": str(len(talks))}
+    elif subject.kind == "conference":
+        filters = {
+            "type": ["Conference"],
+            "conference": [entry.name],
+            "year": [str(entry.year)],
+        }
+        meta = {"conference": entry.name, "date": entry.start.isoformat()}
+        if entry.location:
+            meta["location"] = entry.location
+    elif subject.kind == "recap":
+        conference_id = recap_field(entry, "conference")
+        conference = catalogue.conferences.get(conference_id) if conference_id else None
+        date = recap_date(entry)
+        year = conference.year if conference else date.year if date else None
+        filters = {
+            "type": ["Recap"],
+            "conference": [conference.name] if conference else [],
+            "year": [str(year)] if year else [],
+            "speaker": _mentioned_speakers(env, catalogue, pagename),
+            "tag": recap_text_list(entry, "tags"),
+            "kind": [str(recap_field(entry, "kind") or "blog").capitalize()],
+        }
+        authors = recap_text_list(entry, "authors")
+        if authors:
+            meta["by"] = ", ".join(authors)
+        if conference:
+            meta["conference"] = conference.name
+        if date:
+            meta["date"] = date.isoformat()
+    else:
+        filters = {"type": ["Guide"]}
+    return {k: v for k, v in filters.items() if v}, {k: v for k, v in meta.items() if v}
+
+
+def _unique(values: Any) -> list[str]:
+    return sorted(set(values))
+
+
+def _conference_name(catalogue: Catalogue, conference_id: str) -> str:
+    conference = catalogue.conferences.get(conference_id)
+    return conference.name if conference else conference_id
+
+
+def _mentioned_speakers(env: BuildEnvironment, catalogue: Catalogue, docname: str) -> list[str]:
+    """The speakers of the talks a recap shows, and those it names."""
+    names: set[str] = set()
+    for mention in get_domain(env).table("mentions").get(docname, ()):
+        if mention.kind == "speaker" and mention.id in catalogue.speakers:
+            names.add(catalogue.speakers[mention.id].name)
+        elif mention.kind == "talk" and mention.id in catalogue.talks:
+            names.update(speaker_names(catalogue, catalogue.talks[mention.id]))
+    return sorted(names)
+
+
+def facet_markup(filters: dict[str, list[str]], meta: dict[str, str]) -> str:
+    """Hidden elements holding the filters and metadata; every value is escaped.
+
+    ``data-pagefind-ignore`` keeps their text out of the searchable content, while
+    Pagefind still reads the filters and metadata inside.
+    """
+    spans = [
+        f'<span data-pagefind-filter="{html.escape(name)}">{html.escape(value)}</span>'
+        for name, values in filters.items()
+        for value in values
+    ]
+    spans += [
+        f'<span data-pagefind-meta="{html.escape(name)}">{html.escape(value)}</span>'
+        for name, value in meta.items()
+    ]
+    return f'<div class="recaps-search-facets" hidden data-pagefind-ignore>{"".join(spans)}</div>'
+
+
+def is_indexed(env: BuildEnvironment, root_doc: str, pagename: str, subject: Subject) -> bool:
+    if pagename in UTILITY_PAGES or pagename == root_doc:
+        return False
+    return subject.kind in INDEXED
+
+
+def _mark_page(
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict[str, Any],
+    doctree: nodes.document | None,
+) -> str | None:
+    if app.builder.format != "html":
+        return None
+    if pagename == "search":
+        bundle = relative_uri(app.builder.get_target_uri(pagename), f"{BUNDLE_DIR}/")
+        context["body"] = SEARCH_BODY.format(bundle=html.escape(bundle))
+        context["title"] = "Search"
+        context["display_toc"] = False
+        app.add_js_file("discovery/search.js")
+        return "page.html"
+    if "body" not in context:
+        return None
+    subject = classify(app.env, pagename)
+    if not is_indexed(app.env, app.config.root_doc, pagename, subject):
+        return None
+    filters, meta = page_facets(app.env, pagename, subject)
+    context["body"] = (
+        f"<div data-pagefind-body>{facet_markup(filters, meta)}{context['body']}</div>"
+    )
+    return None
+
+
+def _drop_sphinx_indexer(app: Sphinx, *args: object) -> list[Any]:
+    """Pagefind replaces Sphinx's search index: drop the indexer before pages are written.
+
+    The builder makes its indexer just before writing; the first ``doctree-resolved``
+    comes after that and before any page is indexed (``html-collect-pages`` covers a
+    build that writes no document). The search page itself is kept.
+    """
+    if getattr(app.builder, "indexer", None) is not None:
+        app.builder.indexer = None  # type: ignore[attr-defined]
+    return []
+
+
+def build_index(outdir: Path) -> str | None:
+    """Run Pagefind over a built site; the problem, or None when the index was written."""
+    bundle = outdir / BUNDLE_DIR
+    if bundle.is_dir():
+        shutil.rmtree(bundle)
+    command = [
+        sys.executable,
+        "-m",
+        "pagefind",
+        "--site",
+        str(outdir),
+        "--output-subdir",
+        BUNDLE_DIR,
+        "--quiet",
+    ]
+    try:
+        result = subprocess.run(
+            command, capture_output=True, text=True, timeout=TIMEOUT, check=False
+        )
+    except (OSError, subprocess.SubprocessError) as error:
+        return f"could not run Pagefind ({error})"
+    if result.returncode != 0:
+        output = (result.stderr or result.stdout).strip().splitlines()
+        return f"Pagefind failed: {output[-1] if output else f'exit code {result.returncode}'}"
+    if not (bundle / "pagefind-ui.js").is_file():
+        return "Pagefind wrote no index (no page has data-pagefind-body)"
+    return None
+
+
+def _index_site(app: Sphinx, exception: BaseException | None) -> None:
+    if exception is not None or app.builder.name not in {"html", "dirhtml"}:
+        return
+    logger.info("building the search index with Pagefind... ", nonl=True)
+    problem = build_index(Path(app.outdir))
+    if problem is None:
+        logger.info("done")
+        return
+    logger.info("failed")
+    warn(
+        f"the search index was not built: {problem}; install it with "
+        "`pip install -r requirements.txt` (it needs the pagefind[extended] package)",
+        Subtype.search,
+        location=None,
+    )
+
+
+def _add_static(app: Sphinx) -> None:
+    static = str(Path(__file__).parent.parent / "static")
+    if app.builder.format == "html" and static not in app.config.html_static_path:
+        app.config.html_static_path.append(static)
+
+
+def setup_search(app: Sphinx) -> None:
+    app.connect("builder-inited", _add_static)
+    app.connect("doctree-resolved", _drop_sphinx_indexer)
+    app.connect("html-collect-pages", _drop_sphinx_indexer)
+    # Late, so the body is final (generated pages and other handlers have filled it).
+    app.connect("html-page-context", _mark_page, priority=800)
+    app.connect("build-finished", _index_site, priority=900)
