@@ -56,9 +56,9 @@ class Subtype(enum.Enum):
     """Content that could run script or read files outside the repository was removed."""
     option = "option"
     """A directive option has a value it does not accept (e.g. ``talk-grid``'s ``:year:``)."""
-
     search = "search"
     """The search index (Pagefind) could not be built after the HTML build."""
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
