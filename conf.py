@@ -11,7 +11,7 @@ extensions = [
 
 # Only these are pages; everything else in the repository (README, src/, tests/, .venv,
 # .github, build output) stays out of the site.
-include_patterns = ["index.md", "recaps/**", "docs/**"]
+include_patterns = ["index.md", "credits.md", "recaps/**", "docs/**"]
 exclude_patterns = ["_build", ".venv", "**/.*", "node_modules"]
 root_doc = "index"
 source_suffix = {".md": "markdown"}
