@@ -26,6 +26,16 @@ html_static_path = ["_static"]
 html_last_updated_fmt = None
 html_copy_source = False
 html_show_sourcelink = False
+# The site's own navigation, rendered once per build (the theme's is rendered per page
+# from the whole toctree, which makes large builds quadratic): see docs/architecture.md.
+html_sidebars = {
+    "**": [
+        "navbar-logo.html",
+        "icon-links.html",
+        "search-button-field.html",
+        "recaps-sidebar-nav.html",
+    ]
+}
 html_theme_options = {
     "logo": {"image_light": "_static/logo.svg", "image_dark": "_static/logo-dark.svg"},
     "home_page_in_toc": True,

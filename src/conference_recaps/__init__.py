@@ -15,6 +15,7 @@ from conference_recaps.config import setup_config
 from conference_recaps.directives import setup_directives
 from conference_recaps.discovery import setup_discovery
 from conference_recaps.domain import setup_domain
+from conference_recaps.pages import setup_pages
 from conference_recaps.security import setup_security
 from conference_recaps.theme import setup_theme
 
@@ -44,6 +45,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_theme(app)
     setup_security(app)
     setup_directives(app)
+    setup_pages(app)
     setup_discovery(app)
     return {
         "version": __version__,

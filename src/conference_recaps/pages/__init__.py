@@ -1,0 +1,234 @@
+"""A page for every talk, speaker, conference, year and tag, and a sidebar that scales.
+
+The pages and their URLs (``dirhtml``; see ``DESIGN.md``):
+
+=================================  =========================================================
+``/conferences/<conference-id>/``  the conference, its talks by day and kind, its recaps
+``/talks/<conference-id>/<slug>/`` one talk, the recaps that mention it, previous and next
+``/speakers/<speaker-id>/``        a speaker's talks across conferences
+``/years/<yyyy>/``                 the year's conferences and recaps
+``/tags/<tag>/``                   the talks and recaps with the tag
+``/conferences/``, ``/speakers/``,  indexes
+``/years/``, ``/tags/``
+=================================  =========================================================
+
+How a build goes (each step in its own module):
+
+1. After reading (``env-get-updated``), :class:`~.site.Site` indexes the catalogue and
+   the Domain once; each family (:mod:`.talk`, :mod:`.speaker`, :mod:`.conference`,
+   :mod:`.archives`) makes its :class:`~.generate.Page` objects, and the sidebar
+   (:mod:`.navigation`) is rendered once. Sphinx documents whose sidebar or home page
+   content changed are sent to be rewritten.
+2. Every page written, document or generated, gets the sidebar with its own links marked
+   (``html-page-context``).
+3. On ``html-collect-pages``, only pages whose fingerprint changed (or whose file is
+   missing) are rendered, in parallel with ``-j N`` (:mod:`.generate`).
+4. When the build succeeded, the fingerprints are saved for the next one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from conference_recaps.domain import get_catalogue
+from conference_recaps.pages.archives import tag_index, tag_pages, year_index, year_pages
+from conference_recaps.pages.conference import conference_index, conference_pages
+from conference_recaps.pages.generate import (
+    Page,
+    State,
+    environment_stamp,
+    is_page_builder,
+    outdated_pages,
+    remove_stale,
+    write_pages,
+)
+from conference_recaps.pages.home import home_nodes, home_placeholder, home_stamp, setup_home
+from conference_recaps.pages.navigation import THEME_TEMPLATES, Sidebar
+from conference_recaps.pages.site import Site
+from conference_recaps.pages.speaker import speaker_index, speaker_pages
+from conference_recaps.pages.state import PagesDomain, get_pages_domain
+from conference_recaps.pages.talk import talk_pages
+from conference_recaps.pages.urls import catalogue_page, index_page, page_exists
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from docutils import nodes
+    from sphinx.application import Sphinx
+    from sphinx.builders.html import StandaloneHTMLBuilder
+    from sphinx.config import Config
+    from sphinx.environment import BuildEnvironment
+
+
+def all_pages(site: Site) -> Iterator[Page]:
+    """Every generated page, family by family."""
+    yield from conference_pages(site)
+    yield from talk_pages(site)
+    yield from speaker_pages(site)
+    yield from year_pages(site)
+    yield from tag_pages(site)
+    yield conference_index(site)
+    yield speaker_index(site)
+    yield year_index(site)
+    yield tag_index(site)
+
+
+def current_of(page: Page) -> tuple[tuple[str, ...], int | None]:
+    """The sidebar entries a generated page marks current, and the year it opens."""
+    context = page.context
+    parents: tuple[str, ...]
+    year: int | None
+    if page.family == "talk":
+        year = context["year"]
+        parents = (context["conference"]["page"],)
+    elif page.family == "conference":
+        year = context["conference"]["year"]
+        parents = ()
+    elif page.family == "year":
+        year = context["year"]
+        parents = ()
+    elif page.family == "speaker":
+        year, parents = None, (index_page("speaker"),)
+    elif page.family == "tag":
+        year, parents = None, (index_page("tag"),)
+    else:
+        year, parents = None, ()
+    if year is not None:
+        parents = (*parents, catalogue_page("year", year))
+    return (page.name, *parents), year
+
+
+class PageBuild:
+    """One Sphinx application's page generation: the state between its events."""
+
+    def __init__(self) -> None:
+        self.state = State()
+        self.state_path: Path | None = None
+        self.site: Site | None = None
+        self.pages: list[Page] = []
+        self.sidebar: Sidebar | None = None
+        self.current: dict[str, tuple[tuple[str, ...], int | None]] = {}
+        self.shared: dict[str, str] = {}
+        self.next_state: State | None = None
+
+    def builder_inited(self, app: Sphinx) -> None:
+        if not is_page_builder(app):
+            return
+        self.state_path = Path(app.doctreedir) / f"recaps-pages.{app.builder.name}.pickle"
+        self.state = State.load(self.state_path)
+
+    def prepare(self, app: Sphinx, env: BuildEnvironment) -> None:
+        """Index the site, make every page and the sidebar (once per build)."""
+        self.site = site = Site(env)
+        self.pages = list(all_pages(site))
+        self.current = {page.name: current_of(page) for page in self.pages}
+        get_pages_domain(env).data["pages"] = {p.name: (p.family, p.title) for p in self.pages}
+        self.sidebar = Sidebar(site, env, app.builder)
+        self.shared = {"sidebar": self.sidebar.stamp(), "home": home_stamp(site)}
+
+    def env_get_updated(self, app: Sphinx, env: BuildEnvironment) -> list[str]:
+        """Documents to rewrite (not re-read) because the sidebar or the home page changed."""
+        if not is_page_builder(app):
+            return []
+        self.prepare(app, env)
+        old = self.state.shared
+        if old.get("sidebar") != self.shared["sidebar"]:
+            return sorted(env.found_docs)
+        if old.get("home") != self.shared["home"]:
+            return [d for d in get_pages_domain(env).home_docs() if d in env.found_docs]
+        return []
+
+    def page_context(
+        self,
+        app: Sphinx,
+        pagename: str,
+        templatename: str,
+        context: dict[str, Any],
+        doctree: nodes.document | None,
+    ) -> None:
+        """Give every page its sidebar, with its own entries marked current."""
+        if not is_page_builder(app):
+            return
+        if self.sidebar is None or self.site is None:
+            self.prepare(app, app.env)
+        assert self.sidebar is not None and self.site is not None
+        current, year = self.current.get(pagename) or self._doc_current(pagename)
+        context["recaps_sidebar"] = self.sidebar.html(context["content_root"], current, year)
+
+    def _doc_current(self, docname: str) -> tuple[tuple[str, ...], int | None]:
+        assert self.site is not None
+        recap = self.site.recap_by_doc.get(docname)
+        if recap is None:
+            return (docname,), None
+        conference = self.site.catalogue.conferences.get(recap.conference or "")
+        if conference is None:
+            year = recap.date.year if recap.date else None
+            return (docname,), year
+        return (
+            docname,
+            catalogue_page("conference", conference.id),
+            catalogue_page("year", conference.year),
+        ), conference.year
+
+    def fill_home(self, app: Sphinx, doctree: nodes.document, docname: str) -> None:
+        placeholders = list(doctree.findall(home_placeholder))
+        if not placeholders:
+            return
+        if self.site is None:
+            self.site = Site(app.env)
+        for node in placeholders:
+            if is_page_builder(app) or app.builder.format == "html":
+                node.replace_self(home_nodes(self.site, app.builder, docname))
+            else:
+                node.replace_self([])
+
+    def collect_pages(self, app: Sphinx) -> list[tuple[str, dict[str, Any], str]]:
+        """Write the pages whose fingerprint changed; Sphinx gets nothing left to write."""
+        if not is_page_builder(app):
+            return []
+        if self.site is None:
+            self.prepare(app, app.env)
+        builder: StandaloneHTMLBuilder = app.builder  # type: ignore[assignment]
+        global_stamp = environment_stamp(app, app.env) + self.shared["sidebar"]
+        outdated, stamps = outdated_pages(builder, self.pages, self.state, global_stamp)
+        remove_stale(builder, set(self.state.pages) - set(stamps))
+        write_pages(app, outdated)
+        self.next_state = State(global_stamp=global_stamp, pages=stamps, shared=self.shared)
+        return []
+
+    def build_finished(self, app: Sphinx, exception: BaseException | None) -> None:
+        if exception is not None or self.next_state is None or self.state_path is None:
+            return
+        self.next_state.save(self.state_path)
+        self.state, self.next_state = self.next_state, None
+        self.site = self.sidebar = None
+
+
+def _page_exists(app: Sphinx, kind: str, ident: str) -> bool | None:
+    """Answer ``recaps-page-exists`` for links from cards and roles (None: not ours)."""
+    if not is_page_builder(app) or kind not in ("talk", "speaker", "conference"):
+        return None
+    return page_exists(get_catalogue(app.env), kind, ident) or None
+
+
+def _add_templates(app: Sphinx, config: Config) -> None:
+    """Let ``html_sidebars`` name ``recaps-sidebar-nav.html``."""
+    path = str(THEME_TEMPLATES)
+    if path not in config.templates_path:
+        config.templates_path.append(path)
+
+
+def setup_pages(app: Sphinx) -> None:
+    """Generate the catalogue pages and the sidebar for the html and dirhtml builders."""
+    app.add_domain(PagesDomain)
+    setup_home(app)
+    build = PageBuild()
+    app.connect("config-inited", _add_templates)
+    app.connect("builder-inited", build.builder_inited)
+    app.connect("env-get-updated", build.env_get_updated)
+    app.connect("html-page-context", build.page_context)
+    app.connect("doctree-resolved", build.fill_home)
+    app.connect("html-collect-pages", build.collect_pages)
+    app.connect("build-finished", build.build_finished)
+    app.connect("recaps-page-exists", _page_exists)

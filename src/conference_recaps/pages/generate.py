@@ -1,0 +1,307 @@
+"""The mechanism behind every generated page: collect, fingerprint, render only what changed.
+
+Each page family (``talk``, ``speaker``, ``conference``, ``archives``) turns the
+:class:`~conference_recaps.pages.site.Site` into :class:`Page` objects: a page name, a
+title, a body template and a *context* holding everything the page shows, as plain data.
+The page's fingerprint is a digest of that context, so "what the page shows" and "what
+decides whether it is rewritten" cannot drift apart: a talk page's context holds the
+names of its speakers and the titles of its previous and next talks, so renaming a
+speaker rewrites exactly the pages that print the name.
+
+Pages are written on ``html-collect-pages`` through the builder's ``handle_page`` and the
+theme's ``page.html``, so they are themed like the rest; nothing is written into the
+source tree. Bodies come from Jinja templates with autoescaping on (Sphinx's own
+template environment does not escape), so a title or abstract from the catalogue can
+never inject markup.
+
+Why the fingerprints of written pages are kept in a file next to the doctrees rather
+than in the environment: Sphinx pickles the environment *before* writing, and only when
+a document was read; a record of what was written must be saved after writing, and only
+if writing succeeded (``build-finished`` without an exception). Output files that have
+gone missing are rewritten whatever the record says.
+
+With ``-j N`` the pages are rendered by N forked workers (the same mechanism Sphinx uses
+to write documents in parallel); each worker writes its own files, so nothing needs to
+be merged back.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import html
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import jinja2
+from sphinx.util import logging
+from sphinx.util.display import status_iterator
+from sphinx.util.osutil import relative_uri
+from sphinx.util.parallel import ParallelTasks, parallel_available
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator, Sequence
+
+    from sphinx.application import Sphinx
+    from sphinx.builders.html import StandaloneHTMLBuilder
+    from sphinx.environment import BuildEnvironment
+
+
+logger = logging.getLogger(__name__)
+
+TEMPLATES = Path(__file__).parent.parent / "templates"
+#: Bump when the state file's layout changes.
+STATE_VERSION = 1
+#: Builders whose output is one HTML file per page name.
+HTML_BUILDERS = frozenset({"html", "dirhtml"})
+#: Below this many pages, forking workers costs more than it saves.
+PARALLEL_THRESHOLD = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One generated page: where it goes and everything it shows."""
+
+    name: str
+    title: str
+    template: str
+    family: str
+    #: Plain data only (str, int, date, tuple, dict, None): it is pickled for the stamp.
+    context: dict[str, Any] = field(default_factory=dict)
+
+    def stamp(self) -> str:
+        """A digest of everything the page shows."""
+        data = (self.name, self.title, self.template, self.context)
+        return hashlib.blake2b(pickle.dumps(data, protocol=5), digest_size=12).hexdigest()
+
+
+#: A page family: builds its pages from the site.
+Family = "Callable[[Site], Iterable[Page]]"
+
+
+def body_environment() -> jinja2.Environment:
+    """The Jinja environment for page bodies: autoescaping, undefined names are errors."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES / "pages"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    env.filters["http_url"] = http_url
+    env.filters["long_date"] = long_date
+    env.filters["paragraphs"] = paragraphs
+    return env
+
+
+def http_url(value: str | None) -> str | None:
+    """The URL if it is http(s), else None: a second guard after the catalogue's check."""
+    if value and value.split(":", 1)[0].lower() in ("http", "https"):
+        return value
+    return None
+
+
+def long_date(value: Any) -> str:
+    """``25 September 2019``, the same in every locale."""
+    if value is None:
+        return ""
+    return f"{value.day} {value:%B %Y}"
+
+
+def paragraphs(text: str | None) -> list[str]:
+    """Split an abstract into paragraphs at blank lines; line breaks inside become spaces."""
+    if not text:
+        return []
+    blocks = [" ".join(block.split()) for block in text.replace("\r\n", "\n").split("\n\n")]
+    return [block for block in blocks if block]
+
+
+class Renderer:
+    """Renders pages for one builder: the body from our templates, the rest from the theme."""
+
+    def __init__(self, builder: StandaloneHTMLBuilder) -> None:
+        self.builder = builder
+        self.jinja = body_environment()
+
+    def url_function(self, pagename: str) -> Callable[..., str]:
+        builder = self.builder
+        base = builder.get_target_uri(pagename)
+
+        def url(target: str, anchor: str = "") -> str:
+            uri = relative_uri(base, builder.get_target_uri(target)) or "./"
+            return f"{uri}#{anchor}" if anchor else uri
+
+        return url
+
+    def body(self, page: Page) -> str:
+        template = self.jinja.get_template(page.template)
+        return template.render(page.context, page=page, url=self.url_function(page.name))
+
+    def context(self, page: Page) -> dict[str, Any]:
+        """What ``page.html`` needs; titles are HTML in Sphinx's context, so escape them."""
+        url = self.url_function(page.name)
+        ctx: dict[str, Any] = {
+            "title": html.escape(page.title),
+            "body": self.body(page),
+            "display_toc": False,
+            "toc": "",
+            "metatags": "",
+            "meta": {},
+            "sourcename": "",
+            "rellinks": [],
+            "parents": [],
+            "prev": None,
+            "next": None,
+            "recaps_page_family": page.family,
+        }
+        for key in ("prev", "next"):
+            neighbour = page.context.get(key)
+            if neighbour:
+                ctx[key] = {
+                    "link": url(neighbour["page"]),
+                    "title": html.escape(neighbour["title"]),
+                }
+        return ctx
+
+    def write(self, page: Page) -> None:
+        self.builder.handle_page(page.name, self.context(page), "page.html")
+
+    def write_chunk(self, pages: Sequence[Page]) -> int:
+        for page in pages:
+            self.write(page)
+        return len(pages)
+
+
+def chunks(items: Sequence[Page], count: int) -> Iterator[Sequence[Page]]:
+    size = max(1, -(-len(items) // count))
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@dataclass
+class State:
+    """What the previous build wrote: a stamp per page and the stamps of shared parts."""
+
+    version: int = STATE_VERSION
+    #: Everything every page shows (code, templates, configuration, the sidebar).
+    global_stamp: str = ""
+    pages: dict[str, str] = field(default_factory=dict)
+    #: Stamps of what Sphinx documents show from the whole site, by name ("sidebar"...).
+    shared: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path) -> State:
+        try:
+            with path.open("rb") as f:
+                state = pickle.load(f)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+            return cls()
+        if not isinstance(state, cls) or state.version != STATE_VERSION:
+            return cls()
+        return state
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        with tmp.open("wb") as f:
+            pickle.dump(self, f, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
+
+
+def templates_stamp() -> str:
+    """A digest of every template we ship (a template edit rewrites every page)."""
+    digest = hashlib.blake2b(digest_size=12)
+    for path in sorted(TEMPLATES.rglob("*.html")):
+        digest.update(path.as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def digest(*parts: object) -> str:
+    return hashlib.blake2b(pickle.dumps(parts, protocol=5), digest_size=12).hexdigest()
+
+
+def is_page_builder(app: Sphinx) -> bool:
+    return app.builder is not None and app.builder.name in HTML_BUILDERS
+
+
+def write_pages(app: Sphinx, pages: Sequence[Page]) -> None:
+    """Render pages, in forked workers when the build runs with ``-j N``."""
+    builder: StandaloneHTMLBuilder = app.builder  # type: ignore[assignment]
+    renderer = Renderer(builder)
+    nproc = app.parallel
+    if nproc > 1 and parallel_available and len(pages) >= PARALLEL_THRESHOLD:
+        tasks = ParallelTasks(nproc)
+        done: list[int] = []
+        parts = list(chunks(pages, nproc * 4))
+        progress = status_iterator(
+            parts,
+            "writing catalogue pages... ",
+            "darkgreen",
+            len(parts),
+            app.verbosity,
+            stringify_func=lambda part: f"{part[0].name} (+{len(part) - 1})",
+        )
+        for part in progress:
+            tasks.add_task(renderer.write_chunk, part, lambda _arg, n: done.append(n))
+        tasks.join()
+        logger.info("")
+        if sum(done) != len(pages):  # pragma: no cover - a worker failed without raising
+            msg = f"wrote {sum(done)} of {len(pages)} catalogue pages"
+            raise RuntimeError(msg)
+        return
+    for page in status_iterator(
+        pages,
+        "writing catalogue pages... ",
+        "darkgreen",
+        len(pages),
+        app.verbosity,
+        stringify_func=lambda page: page.name,
+    ):
+        renderer.write(page)
+
+
+def remove_stale(builder: StandaloneHTMLBuilder, names: Iterable[str]) -> None:
+    """Delete the output of pages that no longer exist (a talk removed from the catalogue)."""
+    outdir = Path(builder.outdir).resolve()
+    for name in names:
+        path = Path(builder.get_output_path(name)).resolve()
+        if outdir not in path.parents or not path.is_file():
+            continue
+        path.unlink()
+        if builder.name == "dirhtml":
+            with contextlib.suppress(OSError):  # only if empty
+                path.parent.rmdir()
+
+
+def outdated_pages(
+    builder: StandaloneHTMLBuilder, pages: Iterable[Page], state: State, global_stamp: str
+) -> tuple[list[Page], dict[str, str]]:
+    """The pages whose stamp changed or whose output is missing, and every page's stamp."""
+    stamps: dict[str, str] = {}
+    outdated: list[Page] = []
+    everything = state.global_stamp != global_stamp
+    for page in pages:
+        stamp = page.stamp()
+        stamps[page.name] = stamp
+        if (
+            everything
+            or state.pages.get(page.name) != stamp
+            or not Path(builder.get_output_path(page.name)).is_file()
+        ):
+            outdated.append(page)
+    return outdated, stamps
+
+
+def environment_stamp(app: Sphinx, env: BuildEnvironment) -> str:
+    """What every generated page depends on besides its own context."""
+    # Imported here: the package's __init__ imports this module while it initialises.
+    from conference_recaps import _code_fingerprint  # noqa: PLC0415
+
+    builder = app.builder
+    build_info = getattr(builder, "build_info", None)
+    config_hash = getattr(build_info, "config_hash", "") if build_info else ""
+    return digest(STATE_VERSION, builder.name, _code_fingerprint(), templates_stamp(), config_hash)

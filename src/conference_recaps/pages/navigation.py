@@ -1,0 +1,148 @@
+"""The sidebar: rendered once per build, marked per page with string substitution.
+
+sphinx-book-theme renders its sidebar for every page from the whole toctree (and
+re-parses it with BeautifulSoup), so a build's cost grows with pages x pages. This
+sidebar is rendered once per build from :class:`~conference_recaps.pages.site.Site`:
+conferences by year, the latest recaps, the archives and the contributor docs. Per page
+the work is three string substitutions: links are written relative to the site root
+behind a placeholder that becomes the page's ``content_root``; the year of the page is
+expanded into its conferences (each year's list is rendered once, when first needed);
+and the page and its parents (a talk's conference and year) are marked current.
+
+Every page shows the sidebar, so a change to it (a recap added or retitled, a new
+conference) must rewrite every page, Sphinx documents included (Sphinx alone would not:
+sphinx#5506). :meth:`Sidebar.stamp` is the digest that decides it.
+
+``conf.py`` selects it in place of the theme's navigation::
+
+    html_sidebars = {"**": ["navbar-logo.html", "icon-links.html",
+                            "search-button-field.html", "recaps-sidebar-nav.html"]}
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from conference_recaps.config import get_config
+from conference_recaps.pages.generate import TEMPLATES, body_environment, digest
+from conference_recaps.pages.urls import catalogue_page, index_page
+
+if TYPE_CHECKING:
+    from sphinx.builders import Builder
+    from sphinx.environment import BuildEnvironment
+
+    from conference_recaps.pages.site import Site
+
+#: The sidebar template that ``html_sidebars`` names.
+SIDEBAR_TEMPLATE = "recaps-sidebar-nav.html"
+#: The theme-level templates folder (added to ``templates_path``).
+THEME_TEMPLATES = TEMPLATES / "theme"
+#: How many recaps the sidebar lists; the year pages list them all.
+LATEST_RECAPS = 10
+
+_ROOT = "\x01root\x01"
+_MARK = re.compile("\x02[^\x03]*\x03")
+_YEAR_SLOT = re.compile("\x04[0-9]+\x05")
+
+
+def _mark(pagename: str) -> str:
+    return f"\x02{pagename}\x03"
+
+
+def _year_slot(year: int) -> str:
+    return f"\x04{year}\x05"
+
+
+class Sidebar:
+    """The site's navigation for one build."""
+
+    def __init__(self, site: Site, env: BuildEnvironment, builder: Builder) -> None:
+        self.site = site
+        self.builder = builder
+        self.jinja = body_environment()
+        self.root_doc = env.config.root_doc
+        self.contributor_docs = self._contributor_docs(env)
+        self.latest = [{"doc": r.docname, "title": r.title} for r in site.recaps[:LATEST_RECAPS]]
+        self.years = [{"year": y, "page": catalogue_page("year", y)} for y in site.years]
+        self.conferences_of_year = {
+            year: [
+                {
+                    "page": catalogue_page("conference", c),
+                    "name": site.catalogue.conferences[c].name,
+                }
+                for c in conferences
+            ]
+            for year, conferences in site.conferences_of_year.items()
+        }
+        self.home_title = site.doc_title(self.root_doc)
+        self._year_html: dict[int, str] = {}
+        self._base = self._render(
+            "sidebar.html",
+            home={"doc": self.root_doc, "title": self.home_title},
+            years=self.years,
+            latest=self.latest,
+            more_recaps=len(site.recaps) > LATEST_RECAPS,
+            indexes=[
+                {"page": index_page("conference"), "title": "All conferences"},
+                {"page": index_page("speaker"), "title": "Speakers"},
+                {"page": index_page("year"), "title": "Years"},
+                {"page": index_page("tag"), "title": "Tags"},
+            ],
+            docs=self.contributor_docs,
+            year_slot=_year_slot,
+        )
+
+    def _contributor_docs(self, env: BuildEnvironment) -> list[dict[str, Any]]:
+        """The root document's toctree entries that are not recaps, with their children."""
+        recaps = self.site.recap_by_doc
+        recaps_dir = get_config(env.config).recaps_dir.strip("/") + "/"
+        docs = []
+        for docname in env.toctree_includes.get(self.root_doc, []):
+            if docname in recaps or docname.startswith(recaps_dir) or docname not in env.all_docs:
+                continue
+            children = [
+                {"doc": child, "title": self.site.doc_title(child)}
+                for child in env.toctree_includes.get(docname, [])
+                if child in env.all_docs
+            ]
+            docs.append(
+                {"doc": docname, "title": self.site.doc_title(docname), "children": children}
+            )
+        return docs
+
+    def _url(self, target: str) -> str:
+        return _ROOT + self.builder.get_target_uri(target)
+
+    def _render(self, template: str, **context: Any) -> str:
+        return self.jinja.get_template(template).render(context, url=self._url, mark=_mark)
+
+    def stamp(self) -> str:
+        """A digest of everything the sidebar can show."""
+        return digest(
+            self.home_title,
+            self.latest,
+            len(self.site.recaps) > LATEST_RECAPS,
+            self.years,
+            self.conferences_of_year,
+            self.contributor_docs,
+        )
+
+    def year_html(self, year: int) -> str:
+        html = self._year_html.get(year)
+        if html is None:
+            html = self._render(
+                "sidebar_year.html", conferences=self.conferences_of_year.get(year, [])
+            )
+            self._year_html[year] = html
+        return html
+
+    def html(self, content_root: str, current: tuple[str, ...], year: int | None) -> str:
+        """The sidebar of one page: its year open, it and its parents marked current."""
+        html = self._base
+        if year is not None:
+            html = html.replace(_year_slot(year), self.year_html(year), 1)
+        for pagename in current:
+            html = html.replace(_mark(pagename), " current active")
+        html = _YEAR_SLOT.sub("", _MARK.sub("", html))
+        return html.replace(_ROOT, content_root)

@@ -1,0 +1,180 @@
+"""What generated pages show, gathered once per build from the catalogue and the Domain.
+
+The Domain keeps records per document (which recap mentions which talk, each recap's
+front matter, photo credits); pages need them the other way round (the recaps that
+mention *this* talk). :class:`Site` inverts them in one pass, so building 20,000 pages
+costs one dictionary look-up per page instead of a scan of every document.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from conference_recaps.catalogue.model import talk_order, talk_year
+from conference_recaps.domain import get_catalogue, get_domain
+from conference_recaps.pages.urls import tag_slug
+
+if TYPE_CHECKING:
+    from sphinx.environment import BuildEnvironment
+
+    from conference_recaps.catalogue.model import Catalogue, Talk
+
+
+@dataclass(frozen=True, slots=True)
+class RecapInfo:
+    """A recap post as pages list it."""
+
+    docname: str
+    title: str
+    date: datetime.date | None
+    conference: str | None
+    authors: tuple[str, ...]
+    tags: tuple[str, ...]
+    kind: str
+
+    def sort_key(self) -> tuple[str, str]:
+        """Newest first when sorted in reverse."""
+        return (self.date.isoformat() if self.date else "0000", self.docname)
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A place in a document that shows a talk or a speaker: the target of a link."""
+
+    docname: str
+    anchor: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Credit:
+    """A photo credit, as a conference page lists it."""
+
+    docname: str
+    anchor: str
+    alt: str
+    credit: str
+    credit_url: str | None
+    license: str | None
+
+
+def _text_tuple(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list | tuple):
+        return tuple(str(item) for item in value)
+    return ()
+
+
+def _recap_info(docname: str, meta: Any, fallback_title: str) -> RecapInfo:
+    """Read a RecapMeta (or a mapping with the same fields) defensively."""
+
+    def field(name: str) -> Any:
+        if isinstance(meta, dict):
+            return meta.get(name)
+        return getattr(meta, name, None)
+
+    date = field("date")
+    if isinstance(date, datetime.datetime):
+        date = date.date()
+    return RecapInfo(
+        docname=docname,
+        title=str(field("title") or fallback_title),
+        date=date if isinstance(date, datetime.date) else None,
+        conference=str(field("conference")) if field("conference") else None,
+        authors=_text_tuple(field("authors")),
+        tags=_text_tuple(field("tags")),
+        kind=str(field("kind") or "blog"),
+    )
+
+
+class Site:
+    """The catalogue and the recaps, indexed the way pages read them."""
+
+    def __init__(self, env: BuildEnvironment) -> None:
+        self.catalogue: Catalogue = get_catalogue(env)
+        domain = get_domain(env)
+        self.titles: dict[str, str] = {
+            docname: title.astext() for docname, title in env.titles.items()
+        }
+        recaps = [
+            _recap_info(docname, meta, self.titles.get(docname, docname))
+            for docname, meta in domain.table("recaps").items()
+            if meta is not None and docname in env.all_docs
+        ]
+        #: Every recap, newest first.
+        self.recaps: list[RecapInfo] = sorted(recaps, key=RecapInfo.sort_key, reverse=True)
+        self.recap_by_doc = {recap.docname: recap for recap in self.recaps}
+        self.recaps_of_conference: defaultdict[str, list[RecapInfo]] = defaultdict(list)
+        self.recaps_of_year: defaultdict[int, list[RecapInfo]] = defaultdict(list)
+        self.recaps_of_tag: defaultdict[str, list[RecapInfo]] = defaultdict(list)
+        for recap in self.recaps:
+            conference = self.catalogue.conferences.get(recap.conference or "")
+            if conference is not None:
+                self.recaps_of_conference[conference.id].append(recap)
+            year = conference.year if conference else recap.date.year if recap.date else None
+            if year is not None:
+                self.recaps_of_year[year].append(recap)
+            for tag in recap.tags:
+                self.recaps_of_tag[tag_slug(tag)].append(recap)
+
+        #: (kind, id) -> the places that show it, one per document, in document order.
+        self.places: defaultdict[tuple[str, str], list[Place]] = defaultdict(list)
+        for docname in sorted(domain.table("mentions")):
+            seen: set[tuple[str, str]] = set()
+            for mention in domain.table("mentions")[docname]:
+                key = (str(mention.kind), str(mention.id))
+                if key in seen:
+                    continue
+                seen.add(key)
+                title = self.doc_title(docname)
+                self.places[key].append(Place(docname, str(mention.anchor), title))
+
+        self.credits_of_doc: dict[str, list[Credit]] = {
+            docname: [
+                Credit(
+                    docname,
+                    str(photo.anchor),
+                    str(photo.alt),
+                    str(photo.credit),
+                    photo.credit_url,
+                    photo.license,
+                )
+                for photo in photos
+            ]
+            for docname, photos in domain.table("photos").items()
+        }
+
+        self.talks_of_tag: defaultdict[str, list[Talk]] = defaultdict(list)
+        self.conferences_of_year: defaultdict[int, list[str]] = defaultdict(list)
+        for conference in sorted(
+            self.catalogue.conferences.values(), key=lambda c: (c.start, c.name.casefold())
+        ):
+            self.conferences_of_year[conference.year].append(conference.id)
+        for talk in sorted(self.catalogue.talks.values(), key=talk_order):
+            for tag in talk.tags:
+                self.talks_of_tag[tag_slug(tag)].append(talk)
+        #: Years with a conference or a recap, newest first.
+        self.years: list[int] = sorted(
+            set(self.conferences_of_year) | set(self.recaps_of_year), reverse=True
+        )
+        #: Tag slugs with a talk or a recap, alphabetically.
+        self.tags: list[str] = sorted(set(self.talks_of_tag) | set(self.recaps_of_tag))
+
+    def doc_title(self, docname: str) -> str:
+        recap = getattr(self, "recap_by_doc", {}).get(docname)
+        return recap.title if recap is not None else self.titles.get(docname, docname)
+
+    def year_of(self, talk: Talk) -> int | None:
+        return talk_year(self.catalogue, talk)
+
+    def conference_name(self, conference_id: str) -> str:
+        conference = self.catalogue.conferences.get(conference_id)
+        return conference.name if conference else conference_id
+
+    def speaker_name(self, speaker_id: str) -> str:
+        speaker = self.catalogue.speakers.get(speaker_id)
+        return speaker.name if speaker else speaker_id

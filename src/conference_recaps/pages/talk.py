@@ -1,0 +1,93 @@
+"""Talk pages, ``/talks/<conference-id>/<slug>/``: one per talk of the catalogue.
+
+A talk page shows the title, speakers, conference, date, kind, tags, the abstract
+(escaped, paragraphs kept), the video and slides links, every recap that mentions the
+talk (linking to the card or link itself), and the previous and next talk of the same
+conference. Everything shown is in the page's context, so a change to any of it (a
+speaker renamed, a neighbour retitled, a recap that starts mentioning the talk) rewrites
+the page, and nothing else does.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from conference_recaps.pages.generate import Page
+from conference_recaps.pages.urls import catalogue_page
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from conference_recaps.catalogue.model import Talk
+    from conference_recaps.pages.site import Site
+
+
+def talk_summary(site: Site, talk: Talk) -> dict[str, Any]:
+    """A talk as lists show it (conference, speaker, tag pages): the same in every list."""
+    return {
+        "page": catalogue_page("talk", talk.id),
+        "title": talk.title,
+        "kind": talk.kind.value,
+        "date": talk.date,
+        "speakers": [
+            (catalogue_page("speaker", s), site.speaker_name(s))
+            for s in talk.speakers
+            if s in site.catalogue.speakers
+        ],
+        "video": talk.video,
+        "conference": (
+            catalogue_page("conference", talk.conference),
+            site.conference_name(talk.conference),
+        ),
+    }
+
+
+def places(site: Site, kind: str, ident: str) -> list[dict[str, str]]:
+    return [
+        {"doc": place.docname, "anchor": place.anchor, "title": place.title}
+        for place in site.places.get((kind, ident), ())
+    ]
+
+
+def talk_pages(site: Site) -> Iterator[Page]:
+    catalogue = site.catalogue
+    for conference_id in catalogue.conferences:
+        talks = catalogue.talks_of_conference(conference_id)
+        conference = catalogue.conferences[conference_id]
+        for index, talk in enumerate(talks):
+            before = talks[index - 1] if index > 0 else None
+            after = talks[index + 1] if index + 1 < len(talks) else None
+            yield Page(
+                name=catalogue_page("talk", talk.id),
+                title=talk.title,
+                template="talk.html",
+                family="talk",
+                context={
+                    "talk": {
+                        "id": talk.id,
+                        "title": talk.title,
+                        "kind": talk.kind.value,
+                        "date": talk.date,
+                        "abstract": talk.abstract,
+                        "video": talk.video,
+                        "slides": talk.slides,
+                        "tags": [(catalogue_page("tag", tag), tag) for tag in talk.tags],
+                    },
+                    "speakers": [
+                        (catalogue_page("speaker", s), site.speaker_name(s))
+                        for s in talk.speakers
+                        if s in catalogue.speakers
+                    ],
+                    "conference": {
+                        "page": catalogue_page("conference", conference.id),
+                        "name": conference.name,
+                        "location": conference.location,
+                    },
+                    "year": site.year_of(talk),
+                    "mentions": places(site, "talk", talk.id),
+                    "prev": before
+                    and {"page": catalogue_page("talk", before.id), "title": before.title},
+                    "next": after
+                    and {"page": catalogue_page("talk", after.id), "title": after.title},
+                },
+            )

@@ -1,0 +1,134 @@
+"""Each generated page family, read back with an HTML parser: links, escaping, order."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+from sphinx.util.console import strip_colors
+
+from pages_helpers import body, hrefs, pages, soup
+
+if TYPE_CHECKING:
+    from sphinx.testing.util import SphinxTestApp
+
+
+@pytest.fixture
+def built(app: SphinxTestApp) -> SphinxTestApp:
+    app.build()
+    assert strip_colors(app.warning.getvalue()) == ""
+    return app
+
+
+pytestmark = pytest.mark.sphinx("dirhtml", testroot="pages")
+
+
+def test_every_page_is_generated(built: SphinxTestApp) -> None:
+    expected = {
+        "conferences/",
+        "conferences/pycon-2019/",
+        "conferences/djangocon-2019/",
+        "talks/pycon-2019/async-all-the-way/",
+        "talks/pycon-2019/opening-keynote/",
+        "talks/pycon-2019/zen-of-testing/",
+        "talks/djangocon-2019/orm-tricks/",
+        "speakers/",
+        "speakers/ada-lovelace/",
+        "speakers/bob-tables/",
+        "years/",
+        "years/2019/",
+        "tags/",
+        "tags/async/",
+        "tags/community/",
+        "tags/django/",
+        "tags/python/",
+        "tags/testing/",
+    }
+    written = pages(built.outdir)
+    assert expected <= written
+    assert not any(p.startswith(("talks/", "speakers/", "tags/")) for p in written - expected)
+    # Nothing was written into the source tree.
+    assert not (built.srcdir / "talks").exists()
+    assert not (built.srcdir / "speakers").exists()
+
+
+def test_talk_page(built: SphinxTestApp) -> None:
+    page = soup(built.outdir, "talks/pycon-2019/async-all-the-way")
+    assert page.title is not None
+    assert page.title.get_text().startswith("Async all the way")
+    main = body(page)
+    assert main.h1 is not None
+    assert main.h1.get_text() == "Async all the way"
+    links = hrefs(main)
+    assert "../../../speakers/ada-lovelace/" in links
+    assert "../../../conferences/pycon-2019/" in links
+    assert "../../../tags/async/" in links
+    assert "https://www.youtube.com/watch?v=abc" in links
+    assert "https://example.org/slides" in links
+    # The abstract is escaped, its two paragraphs kept, the line break inside one joined.
+    abstract = [p.get_text() for p in main.select("#abstract p")]
+    assert abstract == [
+        'First paragraph <script>alert("x")</script> with a line break.',
+        "Second paragraph & more.",
+    ]
+    assert main.find("script") is None
+    # The recap that shows the talk is linked at the card's own anchor.
+    mention = main.select_one("#recaps a")
+    assert mention is not None
+    assert mention.get_text() == 'PyCon & "friends" 2019 in review'.replace(
+        '"friends"', "“friends”"
+    )
+    assert str(mention["href"]).startswith("../../../recaps/pycon/#")
+    anchor = str(mention["href"]).partition("#")[2]
+    assert soup(built.outdir, "recaps/pycon").find(id=anchor) is not None
+    # Previous and next talk of the conference, in the theme's footer.
+    prev_link = page.select_one("a.left-prev")
+    next_link = page.select_one("a.right-next")
+    assert prev_link is not None
+    assert next_link is not None
+    assert prev_link["href"] == "../opening-keynote/"
+    assert next_link["href"] == "../zen-of-testing/"
+    assert "Opening keynote" in prev_link.get_text()
+
+
+def test_unsafe_catalogue_values_stay_text(built: SphinxTestApp) -> None:
+    page = soup(built.outdir, "talks/pycon-2019/zen-of-testing")
+    main = body(page)
+    assert main.find("script") is None
+    assert not any(h.startswith("javascript:") for h in hrefs(page))
+    assert "Bob <script>alert(1)</script> Tables" in main.get_text()
+    assert page.select_one("a.right-next") is None  # the last talk of the conference
+    conference = body(soup(built.outdir, "conferences/djangocon-2019"))
+    assert conference.h1 is not None
+    assert conference.h1.get_text() == "DjangoCon <b>2019</b>"
+    assert conference.find("b") is None
+
+
+def test_speaker_page(built: SphinxTestApp) -> None:
+    main = body(soup(built.outdir, "speakers/ada-lovelace"))
+    assert main.h1 is not None
+    assert main.h1.get_text() == "Ada Lovelace"
+    assert "A. Lovelace" in main.select_one(".recaps-aliases").get_text()  # type: ignore[union-attr]
+    talks = [a.get_text() for a in main.select("#talks .recaps-talk-list > li > a:first-child")]
+    assert talks == ["Async all the way", "Zen of testing"]
+    # Mentioned by name in one recap, and through a card in the same one: listed once.
+    assert [a["href"] for a in main.select("#recaps a")] == [
+        a["href"] for a in main.select("#recaps a")[:1]
+    ]
+    assert str(main.select("#recaps a")[0]["href"]).startswith("../../recaps/pycon/#")
+
+
+def test_links_from_recaps_reach_generated_pages(built: SphinxTestApp) -> None:
+    recap = body(soup(built.outdir, "recaps/other"))
+    assert "../../talks/djangocon-2019/orm-tricks/" in hrefs(recap)
+    for url in pages(built.outdir):
+        if url in ("404/", "search/"):  # other parts' pages, with absolute links
+            continue
+        main = soup(built.outdir, url).select_one("article.bd-article")
+        if main is None:
+            continue
+        for href in hrefs(main):
+            if "://" in href or href.startswith("#"):
+                continue
+            target = (built.outdir / url / href.partition("#")[0]).resolve()
+            assert (target / "index.html").is_file() or target.is_file(), (url, href)

@@ -1,0 +1,149 @@
+"""Incremental and parallel builds of the generated pages.
+
+An edit rewrites exactly the pages that show what changed (checked with output mtimes);
+a parallel build writes the same bytes as a serial one.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from typing import TYPE_CHECKING
+
+import pytest
+
+from conference_recaps.pages import generate
+from conftest import TESTS
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+#: Warnings of other parts that these tests do not judge.
+KNOWN = ("WARNING: search index couldn't be loaded",)
+
+
+def build(srcdir: Path, outdir: Path, parallel: int = 0, *, threshold: int | None = None) -> None:
+    """Build as ``sphinx-build`` does, in a process of its own.
+
+    Each build of a real site is a fresh process (``sphinx-autobuild`` too); two builds in
+    one process share module state that extensions mutate and see a changed configuration.
+    """
+    code = (
+        "import sys; from conference_recaps.pages import generate; "
+        f"generate.PARALLEL_THRESHOLD = {threshold or generate.PARALLEL_THRESHOLD}; "
+        "from sphinx.cmd.build import main; sys.exit(main(sys.argv[1:]))"
+    )
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(TESTS), os.environ.get("PYTHONPATH", "")]),
+    }
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            code,
+            "-q",
+            "-b",
+            "dirhtml",
+            "-d",
+            str(outdir / "doctrees"),
+            *(["-j", str(parallel)] if parallel else []),
+            str(srcdir),
+            str(outdir / "dirhtml"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    problems = [line for line in result.stderr.splitlines() if not line.startswith(KNOWN)]
+    assert problems == []
+
+
+def mtimes(outdir: Path) -> dict[Path, int]:
+    """The output's modification times (Sphinx compares sources with outputs: keep them)."""
+    return {path: path.stat().st_mtime_ns for path in outdir.rglob("index.html")}
+
+
+#: Pages of other parts (written on every build by design) are not under test here.
+OTHERS = {"404", "search", "genindex"}
+
+
+def rewritten(outdir: Path, before: dict[Path, int]) -> set[str]:
+    return {
+        name
+        for path in outdir.rglob("index.html")
+        if path.stat().st_mtime_ns != before.get(path)
+        and (name := path.parent.relative_to(outdir).as_posix()) not in OTHERS
+    }
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    srcdir = tmp_path / "src"
+    shutil.copytree(TESTS / "roots" / "test-pages", srcdir)
+    return srcdir
+
+
+def test_noop_rebuild_writes_nothing(site: Path, tmp_path: Path) -> None:
+    build(site, tmp_path / "out")
+    outdir = tmp_path / "out" / "dirhtml"
+    before = mtimes(outdir)
+    build(site, tmp_path / "out")
+    assert rewritten(outdir, before) == set()
+
+
+def test_editing_a_talk_rewrites_the_pages_that_show_it(site: Path, tmp_path: Path) -> None:
+    build(site, tmp_path / "out")
+    outdir = tmp_path / "out" / "dirhtml"
+    before = mtimes(outdir)
+    catalogue = site / "talks.yaml"
+    catalogue.write_text(catalogue.read_text().replace("Zen of testing", "Zen of tests"))
+    build(site, tmp_path / "out")
+    assert rewritten(outdir, before) == {
+        "talks/pycon-2019/zen-of-testing",  # its page
+        "talks/pycon-2019/async-all-the-way",  # its previous talk shows its title
+        "conferences/pycon-2019",
+        "speakers/ada-lovelace",
+        "speakers/bob-tables",
+        "tags/testing",
+    }
+    page = (outdir / "talks/pycon-2019/async-all-the-way/index.html").read_text()
+    assert "Zen of tests" in page
+
+
+def test_removed_talk_page_is_deleted(site: Path, tmp_path: Path) -> None:
+    build(site, tmp_path / "out")
+    outdir = tmp_path / "out" / "dirhtml"
+    catalogue = site / "talks.yaml"
+    text = catalogue.read_text()
+    start = text.index("  - id: djangocon-2019/orm-tricks")
+    catalogue.write_text(text[:start])
+    (site / "recaps" / "other.md").unlink()
+    build(site, tmp_path / "out")
+    assert not (outdir / "talks/djangocon-2019/orm-tricks").exists()
+    assert not (outdir / "tags/django").exists()
+
+
+def test_deleted_output_is_rewritten(site: Path, tmp_path: Path) -> None:
+    build(site, tmp_path / "out")
+    outdir = tmp_path / "out" / "dirhtml"
+    (outdir / "speakers/ada-lovelace/index.html").unlink()
+    before = mtimes(outdir)
+    build(site, tmp_path / "out")
+    assert rewritten(outdir, before) == {"speakers/ada-lovelace"}
+
+
+def test_parallel_equals_serial(site: Path, tmp_path: Path) -> None:
+    build(site, tmp_path / "serial")
+    build(site, tmp_path / "parallel", parallel=2, threshold=1)  # fork even for a few pages
+    serial = tmp_path / "serial" / "dirhtml"
+    parallel = tmp_path / "parallel" / "dirhtml"
+    files = sorted(p.relative_to(serial) for p in serial.rglob("index.html"))
+    assert files == sorted(p.relative_to(parallel) for p in parallel.rglob("index.html"))
+    assert len(files) > 20
+    for name in files:
+        assert (serial / name).read_bytes() == (parallel / name).read_bytes(), name
