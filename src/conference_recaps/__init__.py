@@ -11,6 +11,7 @@ import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from conference_recaps.catalogue.extension import setup_catalogue
 from conference_recaps.config import setup_config
 from conference_recaps.directives import setup_directives
 from conference_recaps.discovery import setup_discovery
@@ -42,6 +43,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("myst_parser")
     setup_config(app)
     setup_domain(app)
+    setup_catalogue(app)
     setup_theme(app)
     setup_security(app)
     setup_directives(app)

@@ -1,0 +1,80 @@
+"""Load the catalogue once per build, before any document is read.
+
+At ``builder-inited`` the catalogue files are stamped (size and modification time); if the
+stamps equal those of the load kept in the pickled environment, that load is reused,
+otherwise the files are parsed again. The result, a frozen :class:`LoadedCatalogue`, is
+kept in the ``recaps`` domain, where :func:`conference_recaps.domain.get_catalogue` reads
+it. Its problems are reported as warnings on every build, reused or not, so ``-W`` keeps
+failing until the catalogue is fixed.
+
+No page declares ``env.note_dependency`` on the catalogue: the domain compares the
+fingerprints of the entries each page used and re-reads only the pages whose entries
+changed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from conference_recaps.catalogue.loader import catalogue_files, load_catalogue, site_path
+from conference_recaps.catalogue.model import Catalogue
+from conference_recaps.config import get_config
+from conference_recaps.diagnostics import Problem, report
+from conference_recaps.domain import get_domain
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from sphinx.application import Sphinx
+
+#: One file's identity for change detection: (site-relative path, mtime in ns, size).
+Stamp = tuple[str, int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedCatalogue:
+    """The catalogue of one build, the stamps of the files it came from, and its problems."""
+
+    catalogue: Catalogue
+    stamps: tuple[Stamp, ...]
+    problems: tuple[Problem, ...]
+
+
+def stamp_files(root: Path, files: Sequence[Path]) -> tuple[Stamp, ...]:
+    """Each file's path, modification time and size (a missing file is skipped)."""
+    stamps = []
+    for path in files:
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        stamps.append((site_path(root, path), stat.st_mtime_ns, stat.st_size))
+    return tuple(stamps)
+
+
+def load(root: Path, files: Sequence[Path], previous: LoadedCatalogue | None) -> LoadedCatalogue:
+    """The previous load if no file changed, else a fresh one."""
+    stamps = stamp_files(root, files)
+    if previous is not None and previous.stamps == stamps:
+        return previous
+    catalogue, problems = load_catalogue(root, files)
+    return LoadedCatalogue(catalogue, stamps, tuple(problems))
+
+
+def _load_catalogue(app: Sphinx) -> None:
+    root = Path(app.srcdir)
+    files = catalogue_files(root, get_config(app.config))
+    domain = get_domain(app.env)
+    previous = domain.data.get("catalogue")
+    loaded = load(root, files, previous if isinstance(previous, LoadedCatalogue) else None)
+    domain.data["catalogue"] = loaded
+    # Sphinx names a file by its absolute path in warnings; do the same.
+    report(dataclasses.replace(p, path=str(root / p.path)) for p in loaded.problems)
+
+
+def setup_catalogue(app: Sphinx) -> None:
+    # Early, so that the catalogue is there for other builder-inited handlers too.
+    app.connect("builder-inited", _load_catalogue, priority=100)

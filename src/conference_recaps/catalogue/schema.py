@@ -1,0 +1,240 @@
+"""The catalogue's format: every field of every entry, its type and its help text.
+
+This table is the single description of ``talks.yaml``: the loader validates against it,
+the JSON Schema that editors use is generated from it, and the docs render it. A test
+checks that it names exactly the fields of the model's dataclasses.
+
+Regenerate the committed schema after changing a field::
+
+    python -m conference_recaps.catalogue.schema          # writes talks.schema.json
+    python -m conference_recaps.catalogue.schema --check  # exits 1 if it is stale
+"""
+
+from __future__ import annotations
+
+import argparse
+import enum
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from conference_recaps.catalogue.model import Conference, Speaker, Talk, TalkKind
+
+#: A lowercase slug: letters, digits and single hyphens (``djangocon-us-2019``).
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+#: A talk id: ``<conference-id>/<talk-slug>``.
+TALK_ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*/[a-z0-9]+(?:-[a-z0-9]+)*$"
+#: An absolute http(s) URL with a host and no whitespace.
+URL_PATTERN = r"^https?://[^\s/?#@]+(?:[/?#]\S*)?$"
+#: An ISO 8601 calendar date, ``YYYY-MM-DD``.
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+
+SCHEMA_FILE = Path(__file__).with_name("talks.schema.json")
+SCHEMA_ID = "https://conference-recaps.readthedocs.io/talks.schema.json"
+
+
+class FieldType(enum.Enum):
+    """How a field's YAML value is read."""
+
+    text = "text"
+    """Any scalar, read as the text it looks like (``NO``, ``3.10`` and ``12:30`` stay text)."""
+    slug = "slug"
+    """A lowercase slug (an id, or a reference to one)."""
+    talk_id = "talk_id"
+    """``<conference-id>/<talk-slug>``."""
+    date = "date"
+    """An ISO date, ``YYYY-MM-DD``."""
+    url = "url"
+    """An ``http://`` or ``https://`` URL."""
+    text_list = "text_list"
+    """A list of texts."""
+    slug_list = "slug_list"
+    """A list of slugs (references or tags)."""
+    talk_kind = "talk_kind"
+    """One of the :class:`TalkKind` values."""
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    """One key of a catalogue entry."""
+
+    name: str
+    type: FieldType
+    help: str
+    required: bool = False
+    #: The list whose ids this field names (``conferences`` or ``speakers``), if any.
+    ref: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EntrySpec:
+    """One of the catalogue's three lists and the fields of its entries."""
+
+    list_name: str
+    noun: str
+    model: type[Conference | Speaker | Talk]
+    fields: tuple[FieldSpec, ...]
+
+    def field(self, name: str) -> FieldSpec | None:
+        for spec in self.fields:
+            if spec.name == name:
+                return spec
+        return None
+
+
+CONFERENCE = EntrySpec(
+    "conferences",
+    "conference",
+    Conference,
+    (
+        FieldSpec("id", FieldType.slug, "Stable id, e.g. ``djangocon-us-2019``.", required=True),
+        FieldSpec("name", FieldType.text, "Display name, e.g. DjangoCon US 2019.", required=True),
+        FieldSpec("series", FieldType.text, "The recurring event, e.g. DjangoCon US."),
+        FieldSpec("start", FieldType.date, "First day (ISO date).", required=True),
+        FieldSpec("end", FieldType.date, "Last day (ISO date), not before start.", required=True),
+        FieldSpec("location", FieldType.text, "City, region and country, or Online."),
+        FieldSpec("url", FieldType.url, "The conference's own site (http or https)."),
+        FieldSpec("description", FieldType.text, "A short description shown on its page."),
+    ),
+)
+
+SPEAKER = EntrySpec(
+    "speakers",
+    "speaker",
+    Speaker,
+    (
+        FieldSpec("id", FieldType.slug, "Stable id, e.g. ``andrew-godwin``.", required=True),
+        FieldSpec("name", FieldType.text, "The name as the speaker writes it.", required=True),
+        FieldSpec("aliases", FieldType.text_list, "Other spellings seen in sources."),
+        FieldSpec("url", FieldType.url, "The speaker's site or profile (http or https)."),
+    ),
+)
+
+TALK = EntrySpec(
+    "talks",
+    "talk",
+    Talk,
+    (
+        FieldSpec(
+            "id",
+            FieldType.talk_id,
+            "``<conference-id>/<talk-slug>``, e.g. ``djangocon-us-2019/just-add-await``.",
+            required=True,
+        ),
+        FieldSpec(
+            "conference",
+            FieldType.slug,
+            "The id of its conference.",
+            required=True,
+            ref="conferences",
+        ),
+        FieldSpec("title", FieldType.text, "The talk's title.", required=True),
+        FieldSpec("speakers", FieldType.slug_list, "Ids of its speakers.", ref="speakers"),
+        FieldSpec("kind", FieldType.talk_kind, "The kind of session (default ``talk``)."),
+        FieldSpec("date", FieldType.date, "The day it was given (ISO date)."),
+        FieldSpec("abstract", FieldType.text, "The abstract, as plain text."),
+        FieldSpec("video", FieldType.url, "The recording (http or https)."),
+        FieldSpec("slides", FieldType.url, "The slides (http or https)."),
+        FieldSpec("tags", FieldType.slug_list, "Topics, as slugs, e.g. ``[async, django]``."),
+    ),
+)
+
+ENTRY_SPECS = (CONFERENCE, SPEAKER, TALK)
+
+
+def _field_schema(spec: FieldSpec) -> dict[str, Any]:
+    """The JSON Schema of one field; optional fields also accept ``null``."""
+    schema: dict[str, Any]
+    if spec.type is FieldType.text:
+        schema = {"type": "string", "minLength": 1}
+    elif spec.type is FieldType.slug:
+        schema = {"type": "string", "pattern": SLUG_PATTERN}
+    elif spec.type is FieldType.talk_id:
+        schema = {"type": "string", "pattern": TALK_ID_PATTERN}
+    elif spec.type is FieldType.date:
+        schema = {"type": "string", "format": "date", "pattern": DATE_PATTERN}
+    elif spec.type is FieldType.url:
+        schema = {"type": "string", "format": "uri", "pattern": URL_PATTERN}
+    elif spec.type is FieldType.text_list:
+        schema = {"type": "array", "items": {"type": "string", "minLength": 1}}
+    elif spec.type is FieldType.slug_list:
+        schema = {
+            "type": "array",
+            "items": {"type": "string", "pattern": SLUG_PATTERN},
+            "uniqueItems": True,
+        }
+    else:
+        schema = {"type": "string", "enum": [kind.value for kind in TalkKind]}
+    schema = {"description": spec.help, **schema}
+    if not spec.required:
+        if spec.type in (FieldType.text_list, FieldType.slug_list):
+            schema["type"] = ["array", "null"]
+        else:
+            schema["type"] = ["string", "null"]
+            if "enum" in schema:
+                schema["enum"] = [*schema["enum"], None]
+    return schema
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a catalogue file, generated from the field table."""
+    definitions = {}
+    for entry in ENTRY_SPECS:
+        definitions[entry.noun] = {
+            "type": "object",
+            "description": (entry.model.__doc__ or "").strip(),
+            "properties": {spec.name: _field_schema(spec) for spec in entry.fields},
+            "required": [spec.name for spec in entry.fields if spec.required],
+            "additionalProperties": False,
+        }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        "title": "Conference recaps talk catalogue (talks.yaml, talks/*.yaml)",
+        "description": (
+            "Conferences, speakers and talks. Every value is read as the text it looks "
+            "like (YAML 1.2 core: NO, off, 12:30 and 3.10 are strings); dates are "
+            "YYYY-MM-DD; URLs are http or https."
+        ),
+        "type": "object",
+        "properties": {
+            entry.list_name: {
+                "type": ["array", "null"],
+                "items": {"$ref": f"#/$defs/{entry.noun}"},
+            }
+            for entry in ENTRY_SPECS
+        },
+        "additionalProperties": False,
+        "$defs": definitions,
+    }
+
+
+def schema_text() -> str:
+    """The schema as committed: sorted-free, two-space indented, ending in a newline."""
+    return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m conference_recaps.catalogue.schema",
+        description="Write the catalogue's JSON Schema (talks.schema.json) from the model.",
+    )
+    parser.add_argument("--check", action="store_true", help="exit 1 if the file is stale")
+    parser.add_argument("--output", type=Path, default=SCHEMA_FILE, help="where to write it")
+    args = parser.parse_args(argv)
+    text = schema_text()
+    if args.check:
+        current = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
+        if current != text:
+            print(f"{args.output} is stale; run python -m conference_recaps.catalogue.schema")
+            return 1
+        return 0
+    args.output.write_text(text, encoding="utf-8")
+    print(f"wrote {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

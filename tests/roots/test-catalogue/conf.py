@@ -1,0 +1,2 @@
+extensions = ["conference_recaps"]
+exclude_patterns = ["_build"]

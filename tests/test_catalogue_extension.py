@@ -1,0 +1,136 @@
+"""The catalogue in a Sphinx build: loaded once, reused while unchanged, its problems warned."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from sphinx.util.console import strip_colors
+
+from conference_recaps.catalogue import extension
+from conference_recaps.catalogue.extension import LoadedCatalogue
+from conference_recaps.domain import get_catalogue, get_domain
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from sphinx.testing.util import SphinxTestApp
+
+
+@pytest.fixture
+def count_loads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count calls of the parser behind the build's catalogue."""
+    calls: list[int] = []
+    real = extension.load_catalogue
+
+    def counting(*args: Any) -> Any:
+        calls.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(extension, "load_catalogue", counting)
+    return calls
+
+
+@pytest.mark.sphinx("html", testroot="catalogue")
+def test_catalogue_is_loaded_before_reading(app: SphinxTestApp) -> None:
+    app.build()
+    assert strip_colors(app.warning.getvalue()) == ""
+    loaded = get_domain(app.env).data["catalogue"]
+    assert isinstance(loaded, LoadedCatalogue)
+    assert [stamp[0] for stamp in loaded.stamps] == ["talks.yaml"]
+    assert loaded.problems == ()
+    catalogue = get_catalogue(app.env)
+    talk = catalogue.talks["djangocon-us-2019/just-add-await"]
+    assert talk.speakers == ("andrew-godwin",)
+    assert catalogue.speakers["andrew-godwin"].aliases == ("Andrew G.",)
+
+
+@pytest.mark.sphinx("html", testroot="catalogue-error")
+def test_catalogue_problem_is_a_warning_at_its_line(app: SphinxTestApp) -> None:
+    app.build()
+    path = app.srcdir / "talks" / "2019.yaml"
+    assert strip_colors(app.warning.getvalue()).splitlines() == [
+        f"{app.srcdir / 'talks.yaml'}:7: WARNING: speaker 'andrew-godwin' gives no talk; add "
+        "them to a talk's speakers or remove the entry (column 9) [recaps.catalogue_lint]",
+        f"{path}:5: WARNING: unknown speaker 'andrew-godwn' (did you mean 'andrew-godwin'?); "
+        "add it under 'speakers' or fix the id (column 16) [recaps.catalogue_ref]",
+    ]
+    # The invalid talk is left out; the valid entries stay.
+    catalogue = get_catalogue(app.env)
+    assert list(catalogue.talks) == []
+    assert list(catalogue.conferences) == ["djangocon-us-2019"]
+
+
+@pytest.mark.sphinx(
+    "html",
+    testroot="catalogue-error",
+    confoverrides={"suppress_warnings": ["recaps.catalogue_lint"]},
+)
+def test_catalogue_error_is_fatal_under_w(
+    app: SphinxTestApp, make_app: Callable[..., SphinxTestApp]
+) -> None:
+    # sphinx-build -W: the build goes on and fails at the end.
+    strict = make_app("html", srcdir=app.srcdir, warningiserror=True, freshenv=True)
+    strict.build()
+    assert strict.statuscode == 1
+    assert "unknown speaker 'andrew-godwn'" in strict.warning.getvalue()
+    # And the command line agrees: sphinx-build -W exits 1 naming the line.
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-W",
+            "-q",
+            "-b",
+            "html",
+            "-E",
+            str(app.srcdir),
+            str(app.srcdir / "_build" / "strict"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert f"{app.srcdir / 'talks' / '2019.yaml'}:5: WARNING: unknown speaker" in strip_colors(
+        result.stderr
+    )
+
+
+@pytest.mark.sphinx("html", testroot="catalogue", srcdir="catalogue-reuse")
+def test_unchanged_catalogue_is_not_parsed_again(
+    app: SphinxTestApp, make_app: Callable[..., SphinxTestApp], count_loads: list[int]
+) -> None:
+    # The fixture's app was set up before the counter: parse once more, then build.
+    app.build()
+    again = make_app("html", srcdir=app.srcdir)
+    again.build()
+    assert count_loads == []  # the pickled load was reused: stamps are unchanged
+    assert "djangocon-us-2019/just-add-await" in get_catalogue(again.env).talks
+
+    catalogue_file: Path = app.srcdir / "talks.yaml"
+    text = catalogue_file.read_text()
+    catalogue_file.write_text(text.replace("Just Add Await:", "Just Add Await!"))
+    stat = catalogue_file.stat()
+    os.utime(catalogue_file, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    third = make_app("html", srcdir=app.srcdir)
+    third.build()
+    assert count_loads == [1]
+    title = get_catalogue(third.env).talks["djangocon-us-2019/just-add-await"].title
+    assert title.startswith("Just Add Await!")
+
+
+@pytest.mark.sphinx("html", testroot="catalogue-error", srcdir="catalogue-error-again")
+def test_problems_are_reported_on_every_build(
+    app: SphinxTestApp, make_app: Callable[..., SphinxTestApp], count_loads: list[int]
+) -> None:
+    app.build()
+    again = make_app("html", srcdir=app.srcdir)
+    again.build()
+    assert count_loads == []
+    assert "unknown speaker 'andrew-godwn'" in strip_colors(again.warning.getvalue())
