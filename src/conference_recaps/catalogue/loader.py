@@ -121,7 +121,13 @@ class BadNode(Node):
     __slots__ = ()
 
 
-def _syntax_hint(problem: str) -> str:
+def _syntax_hint(problem: str, context: str = "") -> str:
+    if "quoted scalar" in context:
+        return "close the quote, or quote the text with the other kind of quote"
+    if "flow sequence" in context:
+        return "close the list with ']' (and separate its items with ', ')"
+    if "flow mapping" in context:
+        return "close the mapping with '}' (and separate its items with ', ')"
     if "tab" in problem:
         return "indent with spaces, not tabs"
     if "mapping values are not allowed" in problem:
@@ -154,6 +160,7 @@ def parse_yaml(
     root: Node | None = None
     stack: list[SeqNode | MapNode] = []
     items: list[Node] = []  # the innermost open container's items
+    tagged: set[int] = set()  # containers with a refused tag
     base = line_offset + 1
     documents = 0
     scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
@@ -178,8 +185,13 @@ def parse_yaml(
                     problem(mark.line + base, mark.column + 1, _tag_message(event.tag))
                     node = BadNode(mark.line + base, mark.column + 1)
             elif cls is map_end or cls is seq_end:
-                stack.pop()
+                closed = stack.pop()
                 items = stack[-1].items if stack else []
+                if tagged and id(closed) in tagged:  # already reported: hide its content
+                    if stack:
+                        items[-1] = BadNode(closed.line, closed.column)
+                    else:
+                        root = BadNode(closed.line, closed.column)
                 continue
             elif cls is map_start or cls is seq_start:
                 mark = event.start_mark
@@ -192,9 +204,10 @@ def parse_yaml(
                         "and the brackets",
                     )
                     return None, problems
+                container = MapNode(line, column) if cls is map_start else SeqNode(line, column)
                 if event.tag is not None and event.tag != "!":
                     problem(line, column, _tag_message(event.tag))
-                container = MapNode(line, column) if cls is map_start else SeqNode(line, column)
+                    tagged.add(id(container))
                 if stack:
                     items.append(container)
                 else:
@@ -232,11 +245,15 @@ def parse_yaml(
                 root = node
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
+        opened = ("quoted scalar", "flow sequence", "flow mapping")
+        if exc.context_mark is not None and any(o in (exc.context or "") for o in opened):
+            mark = exc.context_mark  # an unclosed quote or bracket: point at where it opens
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
         what = exc.problem or exc.context or "invalid YAML"
         context = f" ({exc.context})" if exc.context and exc.problem else ""
         line += line_offset if line else 0
-        problem(line, column, f"YAML syntax error: {what}{context}; {_syntax_hint(what)}")
+        hint = _syntax_hint(what, exc.context or "")
+        problem(line, column, f"YAML syntax error: {what}{context}; {hint}")
         return None, problems
     except yaml.reader.ReaderError as exc:
         line, column = _position_of_offset(text, exc.position)
@@ -382,7 +399,7 @@ class Reader:
             self.error(node, f"'{name}' must be a text, not {_describe(node)}")
         return INVALID
 
-    def slug(self, node: Node, name: str, what: str = "an id") -> Any:
+    def slug(self, node: Node, name: str, what: str = "id") -> Any:
         value = self.text(node, name)
         if isinstance(value, str) and not _SLUG.match(value):
             self.error(
@@ -502,6 +519,8 @@ class _Parsed:
     id_at: tuple[int, int]
     refs: list[tuple[str, str, tuple[int, int]]] = field(default_factory=list)
     date_at: tuple[int, int] | None = None
+    #: Speaker ids a talk names, even if invalid (so they are not also "unreferenced").
+    mentions: tuple[str, ...] = ()
 
 
 def catalogue_files(root: Path, settings: RecapsConfig) -> list[Path]:
@@ -566,6 +585,12 @@ def _read_entry(reader: Reader, node: Node, spec: EntrySpec) -> _Parsed | None:
         if "conference" in values:
             at = found["conference"][1]
             parsed.refs.append(("conferences", values["conference"], (at.line, at.column)))
+        if "speakers" in found:
+            raw = found["speakers"][1]
+            raw_items = raw.items if isinstance(raw, SeqNode) else [raw]
+            parsed.mentions = tuple(
+                item.value.strip() for item in raw_items if isinstance(item, ScalarNode)
+            )
         if "speakers" in values:
             items = _items(found, "speakers")
             for speaker, item in zip(values["speakers"], items, strict=True):
@@ -603,13 +628,6 @@ def _talk_id(reader: Reader, node: Node, ident: str, values: dict[str, Any]) -> 
             node,
             f"talk id {ident!r} must be '<conference-id>/<talk-slug>' in lowercase letters, "
             f"digits and hyphens, e.g. '{example}'",
-        )
-        return False
-    if isinstance(conference, str) and prefix != conference:
-        reader.error(
-            node,
-            f"talk id {ident!r} must start with its conference '{conference}/'; "
-            f"write '{conference}/{slug}'",
         )
         return False
     return True
@@ -666,7 +684,7 @@ def load_catalogue(root: Path, files: Sequence[Path]) -> tuple[Catalogue, list[P
         reader = Reader(rel)
         for spec, item in _read_file(reader, node):
             if spec is TALK:
-                referenced_speakers.update(i for kind, i, _ in item.refs if kind == "speakers")
+                referenced_speakers.update(item.mentions)
             if item.ident is None:
                 continue
             seen = first_at[spec.list_name]
@@ -708,6 +726,17 @@ def load_catalogue(root: Path, files: Sequence[Path]) -> tuple[Catalogue, list[P
                 )
             )
         if not ok:
+            continue
+        prefix, _, slug = talk.id.partition("/")
+        if prefix != talk.conference:  # checked once the conference is known to exist
+            problems.append(
+                Problem(
+                    rel,
+                    *item.id_at,
+                    f"talk id '{talk.id}' must start with its conference "
+                    f"'{talk.conference}/'; write '{talk.conference}/{slug}'",
+                )
+            )
             continue
         talks.append(talk)
         conference = conferences[talk.conference].entry
