@@ -371,3 +371,13 @@ def test_github_annotations(
     assert "::error file=pyvideo/no-category/category.json,title=recaps.catalogue::" in (
         capsys.readouterr().out
     )
+
+
+def test_values_libyaml_reads_differently_still_match(site: Path) -> None:
+    """The fast no-change check reads ``NO`` as false; the merge still sees the text."""
+    target = site / "talks.yaml"
+    assert main(["import", "pyvideo", "pyvideo/democon-2024"]) == 0
+    text = target.read_text(encoding="utf-8").replace('title: "NO"', "title: NO")
+    target.write_text(text, encoding="utf-8")
+    assert main(["import", "pyvideo", "pyvideo/democon-2024"]) == 0
+    assert target.read_text(encoding="utf-8") == text

@@ -279,7 +279,7 @@ class CatalogueDocument:
 
     path: Path
     text: str | None  # as read; None when the file does not exist yet
-    data: CommentedMap
+    data: Any  # a CommentedMap; plain dicts when only probing for changes
     prefix: str = ""  # comment-only content of a file that has no data yet
     changed: bool = False
 
@@ -389,17 +389,28 @@ class MergeReport:
         return f"{added}; {filled}; {self.unchanged} talks already up to date"
 
 
+class _WouldChange(Exception):
+    """Raised by a probing :class:`Merger` at the first change it would make."""
+
+
 @dataclass
 class _Located:
     document: CatalogueDocument
-    entry: CommentedMap
+    entry: Any  # a CommentedMap, or a plain dict when probing
 
 
 class Merger:
     """Match and merge batches into catalogue documents; new entries go to ``target``."""
 
-    def __init__(self, target: CatalogueDocument, others: Iterable[CatalogueDocument] = ()) -> None:
+    def __init__(
+        self,
+        target: CatalogueDocument,
+        others: Iterable[CatalogueDocument] = (),
+        *,
+        probe: bool = False,
+    ) -> None:
         self.target = target
+        self.probe = probe
         self.documents = [target, *others]
         self.conferences: dict[str, _Located] = {}
         self.conference_names: dict[str, str] = {}
@@ -412,7 +423,7 @@ class Merger:
         for document in self.documents:
             for list_name in LISTS:
                 for entry in document.data.get(list_name) or ():
-                    if isinstance(entry, CommentedMap):
+                    if isinstance(entry, dict):
                         self._index(list_name, _Located(document, entry))
 
     def _index(self, list_name: str, located: _Located) -> None:
@@ -442,6 +453,8 @@ class Merger:
 
     def _insert(self, list_name: str, values: dict[str, object]) -> CommentedMap:
         """Add a new entry to the target file at its sorted place."""
+        if self.probe:
+            raise _WouldChange
         entry = CommentedMap(
             (k, yaml_value(values[k]))
             for k in KEY_ORDER[list_name]
@@ -475,6 +488,8 @@ class Merger:
             value = values.get(name)
             if is_blank(value) or not is_blank(entry.get(name)):
                 continue
+            if self.probe:
+                raise _WouldChange
             if callable(value):  # computed only when needed (speaker ids create speakers)
                 value = value()
                 if is_blank(value):
@@ -603,6 +618,9 @@ def merge_into(
 
     Returns the documents that changed (written unless ``dry_run``).
     """
+    batches = list(batches)
+    if _changes_nothing(target, batches, others, on_report):
+        return []
     document = load_document(target)
     other_documents = [load_document(p) for p in others if p.resolve() != target.resolve()]
     merger = Merger(document, other_documents)
@@ -615,3 +633,48 @@ def merge_into(
         for changed_document in changed:
             write_document(changed_document)
     return changed
+
+
+def _quick_document(path: Path) -> CatalogueDocument:
+    """A catalogue file read with libyaml into plain data: fast, but not for writing."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    data = pyyaml.load(text, Loader=getattr(pyyaml, "CSafeLoader", pyyaml.SafeLoader))
+    if data is None:
+        data = {}
+    if not isinstance(data, dict) or any(
+        not isinstance(data.get(name), list | None) for name in LISTS
+    ):
+        raise ValueError("not a catalogue")
+    return CatalogueDocument(path, text, data)
+
+
+def _changes_nothing(
+    target: Path,
+    batches: list[ImportBatch],
+    others: Iterable[Path],
+    on_report: Callable[[ImportBatch, MergeReport], None] | None,
+) -> bool:
+    """Whether merging would change nothing, found without the slow round-trip parser.
+
+    A re-import of the same data is the common case; libyaml reads a 25,000-talk
+    catalogue many times faster than ruamel.yaml's round-trip mode. Any doubt (a YAML
+    error, a change) returns False, and the real merge runs and reports it.
+    """
+    try:
+        documents = [_quick_document(p) for p in (target, *others)]
+    except (OSError, UnicodeDecodeError, ValueError, pyyaml.YAMLError):
+        return False
+    unique = {d.path.resolve(): d for d in documents}
+    merger = Merger(
+        documents[0], [d for p, d in unique.items() if p != target.resolve()], probe=True
+    )
+    reports = []
+    try:
+        for batch in batches:
+            reports.append((batch, merger.merge(batch)))
+    except _WouldChange:
+        return False
+    if on_report is not None:
+        for batch, report in reports:
+            on_report(batch, report)
+    return True
