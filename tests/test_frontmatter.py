@@ -134,8 +134,8 @@ BASE = "---\ntitle: T\ndate: 2019-10-28\nauthors: [A]\n"
         ),
         (
             "---\ntitle: [T\n---\n",
-            "recaps/x.md:3:1: YAML syntax error: did not find expected ',' or ']' (while parsing a "
-            "flow sequence); check the indentation and the quotes near here",
+            "recaps/x.md:2:8: YAML syntax error: did not find expected ',' or ']' (while parsing a "
+            "flow sequence); close the list with ']' (and separate its items with ', ')",
         ),
         (
             BASE + "sources:\n  - url: https://example.org/\n---\n",
