@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help serve html test check lock clean
+.PHONY: help serve html test check lock clean bench
 
 help:  ## List the targets.
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 10
@@ -39,6 +39,10 @@ check: $(STAMP)  ## Linters, type checks and the content checker.
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy
 	@if [ -x $(BIN)/recaps ] && $(BIN)/recaps --help | grep -q ' check '; then $(BIN)/recaps check; fi
+
+N ?= 500 2000 8000
+bench: $(STAMP)  ## Time full and incremental builds of synthetic sites (N="500 2000" for a quick run).
+	$(BIN)/python benchmarks/site.py --compare-jobs --talks $(N)
 
 lock: $(STAMP)  ## Re-pin constraints.txt from what requirements-dev.txt resolves to.
 	$(BIN)/python -m pip freeze --exclude-editable --exclude conference-recaps | grep -v '^-e' > constraints.txt
