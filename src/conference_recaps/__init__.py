@@ -15,6 +15,7 @@ from conference_recaps.catalogue.extension import setup_catalogue
 from conference_recaps.config import setup_config
 from conference_recaps.directives import setup_directives
 from conference_recaps.discovery import setup_discovery
+from conference_recaps.docs_reference import setup_docs_reference
 from conference_recaps.domain import setup_domain
 from conference_recaps.pages import setup_pages
 from conference_recaps.security import setup_security
@@ -49,6 +50,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_directives(app)
     setup_pages(app)
     setup_discovery(app)
+    setup_docs_reference(app)
     return {
         "version": __version__,
         "env_version": _code_fingerprint(),

@@ -56,6 +56,9 @@ class Subtype(enum.Enum):
     """Content that could run script or read files outside the repository was removed."""
     option = "option"
     """A directive option has a value it does not accept (e.g. ``talk-grid``'s ``:year:``)."""
+    reference = "reference"
+    """A generated reference table in ``docs/`` names something unknown, or something in the
+    code (an option, a subtype, a setting) has no help text to show."""
     search = "search"
     """The search index (Pagefind) could not be built after the HTML build."""
 
