@@ -10,10 +10,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help serve html test check lock clean bench
+.PHONY: help serve html test check lock clean bench bench-catalogue
 
 help:  ## List the targets.
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 10
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 10
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed; set PYTHON=python3.x")'
@@ -38,11 +38,14 @@ check: $(STAMP)  ## Linters, type checks and the content checker.
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy
-	@if [ -x $(BIN)/recaps ] && $(BIN)/recaps --help | grep -q ' check '; then $(BIN)/recaps check; fi
+	$(BIN)/recaps check
 
 N ?= 500 2000 8000
 bench: $(STAMP)  ## Time full and incremental builds of synthetic sites (N="500 2000" for a quick run).
 	$(BIN)/python benchmarks/site.py --compare-jobs --talks $(N)
+
+bench-catalogue: $(STAMP)  ## Time loading a generated 25,000-talk catalogue (target: 3 s, 500 MB).
+	$(BIN)/python benchmarks/catalogue.py
 
 lock: $(STAMP)  ## Re-pin constraints.txt from what requirements-dev.txt resolves to.
 	$(BIN)/python -m pip freeze --exclude-editable --exclude conference-recaps | grep -v '^-e' > constraints.txt

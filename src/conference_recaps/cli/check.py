@@ -1,0 +1,177 @@
+"""``recaps check``: validate the catalogue and every recap's front matter, as CI does.
+
+Run from the site's root (or pass ``--root``)::
+
+    recaps check
+
+Each problem is one line, ``path:line:col: message [recaps.<subtype>]`` (lint findings
+say ``warning:``), sorted by file and line, then a summary. The exit status is 1 if there
+is any error; warnings alone pass. Under GitHub Actions (``GITHUB_ACTIONS=true``) every
+problem is also printed as a workflow annotation, so it shows on the pull request's line.
+
+The settings (``recaps_catalogue``, ``recaps_catalogue_dir``, ``recaps_recaps_dir``) are
+read from ``conf.py`` without running it: only plain ``recaps_* = "..."`` assignments
+count, anything else gets the default. The checks are the build's own: the same loader
+and front matter reader, so ``recaps check`` and ``sphinx-build -W`` agree.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from conference_recaps.catalogue.loader import catalogue_files, load_catalogue, site_path
+from conference_recaps.config import PREFIX, RecapsConfig, config_fields
+from conference_recaps.diagnostics import Problem, Subtype
+from conference_recaps.frontmatter import read_front_matter
+
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Iterable
+
+    from conference_recaps.catalogue.model import Catalogue
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "check",
+        help="validate the catalogue and every recap's front matter",
+        description=(__doc__ or "").split("\n\n")[0],
+    )
+    parser.add_argument(
+        "--root",
+        type=Path,
+        default=Path(),
+        metavar="DIR",
+        help="the site's root, holding conf.py (default: the current directory)",
+    )
+    parser.set_defaults(run=run)
+
+
+def read_settings(root: Path) -> tuple[RecapsConfig, list[Problem]]:
+    """The ``recaps_*`` settings assigned as literals in ``conf.py``; never executes it."""
+    conf = root / "conf.py"
+    problems: list[Problem] = []
+    if not conf.is_file():
+        return RecapsConfig(), problems
+    try:
+        tree = ast.parse(conf.read_text(encoding="utf-8"), filename="conf.py")
+    except (SyntaxError, UnicodeDecodeError, ValueError) as exc:
+        line = getattr(exc, "lineno", 0) or 0
+        message = f"conf.py cannot be read ({exc}); using the default settings"
+        return RecapsConfig(), [Problem("conf.py", line, 0, message, Subtype.config)]
+    fields = {f.name: f for f in config_fields()}
+    values: dict[str, Any] = {}
+    for statement in tree.body:
+        if not (
+            isinstance(statement, ast.Assign)
+            and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)
+            and statement.targets[0].id.startswith(PREFIX)
+        ):
+            continue
+        name = statement.targets[0].id.removeprefix(PREFIX)
+        if name not in fields:
+            continue
+        try:
+            value = ast.literal_eval(statement.value)
+        except ValueError:
+            continue  # computed: not ours to evaluate; the build will see it
+        error = fields[name].metadata["validator"](value)
+        if error is not None:
+            problems.append(
+                Problem(
+                    "conf.py",
+                    statement.lineno,
+                    statement.col_offset + 1,
+                    f"invalid value {PREFIX}{name}={value!r}: {error}; using the default "
+                    f"{fields[name].default!r}",
+                    Subtype.config,
+                )
+            )
+            continue
+        values[name] = value
+    return dataclasses.replace(RecapsConfig(), **values), problems
+
+
+def recap_files(root: Path, settings: RecapsConfig) -> list[Path]:
+    """Every Markdown file under the recaps folder, hidden ones left out, sorted."""
+    folder = root / settings.recaps_dir
+    if not folder.is_dir():
+        return []
+    return sorted(
+        path
+        for path in folder.rglob("*.md")
+        if path.is_file()
+        and not any(part.startswith((".", "_")) for part in path.relative_to(folder).parts)
+    )
+
+
+def check_recaps(root: Path, files: Iterable[Path], catalogue: Catalogue) -> list[Problem]:
+    problems: list[Problem] = []
+    for path in files:
+        rel = site_path(root, path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            problems.append(
+                Problem(rel, 0, 0, "not UTF-8 text; save it as UTF-8", Subtype.front_matter)
+            )
+            continue
+        except OSError as exc:
+            problems.append(
+                Problem(rel, 0, 0, f"cannot read the file: {exc.strerror}", Subtype.front_matter)
+            )
+            continue
+        problems += read_front_matter(rel, text, catalogue)[1]
+    return problems
+
+
+def format_problem(problem: Problem) -> str:
+    """``path:line:col: [warning: ]message [recaps.<subtype>]``."""
+    where = problem.path
+    if problem.line:
+        where += f":{problem.line}" + (f":{problem.column}" if problem.column else "")
+    level = "" if problem.is_error else "warning: "
+    return f"{where}: {level}{problem.message} [recaps.{problem.subtype.value}]"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def run(args: argparse.Namespace) -> int:
+    root: Path = args.root
+    if not root.is_dir():
+        print(f"recaps check: {root} is not a folder", file=sys.stderr)
+        return 2
+    settings, problems = read_settings(root)
+    files = catalogue_files(root, settings)
+    catalogue, catalogue_problems = load_catalogue(root, files)
+    recaps = recap_files(root, settings)
+    problems += catalogue_problems
+    problems += check_recaps(root, recaps, catalogue)
+    problems.sort(key=lambda p: (p.path, p.line, p.column, p.message))
+    for problem in problems:
+        print(format_problem(problem))
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        for problem in problems:
+            print(problem.github_annotation())
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
+    counts = ", ".join(
+        [
+            _plural(len(catalogue.conferences), "conference"),
+            _plural(len(catalogue.speakers), "speaker"),
+            _plural(len(catalogue.talks), "talk"),
+        ]
+    )
+    print(
+        f"recaps check: {_plural(errors, 'error')}, {_plural(warnings, 'warning')} in "
+        f"{_plural(len(files), 'catalogue file')} ({counts}) and {_plural(len(recaps), 'recap')}"
+    )
+    return 1 if errors else 0
