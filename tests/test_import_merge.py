@@ -381,3 +381,22 @@ def test_values_libyaml_reads_differently_still_match(site: Path) -> None:
     target.write_text(text, encoding="utf-8")
     assert main(["import", "pyvideo", "pyvideo/democon-2024"]) == 0
     assert target.read_text(encoding="utf-8") == text
+
+
+def test_same_title_with_another_video_is_another_talk(tmp_path: Path) -> None:
+    target = tmp_path / "talks.yaml"
+    dates = (datetime.date(2024, 1, 1), datetime.date(2024, 1, 2))
+    batch = ImportBatch(
+        ConferenceRecord("c-1", "C", *dates),
+        [
+            TalkRecord("Lightning Talks", "a", video="https://youtu.be/aaaaaaaaaaa"),
+            TalkRecord("Lightning Talks", "b", video="https://youtu.be/bbbbbbbbbbb"),
+            TalkRecord("Lightning talks!", "c"),  # no video: the same session as the first
+        ],
+    )
+    merge_into(target, [batch])
+    data = yaml.safe_load(target.read_text(encoding="utf-8"))
+    assert [(t["id"], t["video"]) for t in data["talks"]] == [
+        ("c-1/lightning-talks", "https://youtu.be/aaaaaaaaaaa"),
+        ("c-1/lightning-talks-2", "https://youtu.be/bbbbbbbbbbb"),
+    ]

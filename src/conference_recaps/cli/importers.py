@@ -61,7 +61,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="a pyvideo.org category folder (category.json and videos/*.json)",
         description="Import pyvideo.org category folders, each one conference.",
     )
-    pyvideo.add_argument("directories", nargs="+", type=Path, metavar="DIR")
+    pyvideo.add_argument(
+        "directories",
+        nargs="+",
+        type=Path,
+        metavar="DIR",
+        help="a category folder of pyvideo/data (category.json and videos/*.json)",
+    )
     common(pyvideo)
     pyvideo.set_defaults(run=run_pyvideo)
 
@@ -70,7 +76,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="a pretalx schedule export (/<event>/schedule/export/schedule.json)",
         description="Import a pretalx schedule JSON export (frab-compatible).",
     )
-    pretalx.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    pretalx.add_argument(
+        "files",
+        nargs="+",
+        type=Path,
+        metavar="FILE",
+        help="a schedule.json downloaded from /<event>/schedule/export/schedule.json",
+    )
     common(pretalx)
     pretalx.set_defaults(run=run_pretalx)
 

@@ -6,8 +6,9 @@ order, quoting and hand-written entries survive. The policy:
 - **Matching.** A conference matches by id, else by name; a speaker by name or alias
   (case, accents and spacing ignored); a talk of the same conference by its video URL
   (``youtu.be/ID`` and ``youtube.com/watch?v=ID`` agree), else by its title
-  (punctuation also ignored). A hand-renamed id or an edited field therefore still
-  matches on the next import.
+  (punctuation also ignored) unless both have different videos: two sessions called
+  "Lightning Talks" with their own recordings stay two talks. A hand-renamed id or an
+  edited field therefore still matches on the next import.
 - **Filling, never overwriting.** A matched entry only gets the fields it lacks (absent,
   ``null``, empty text or empty list); any value already there is kept as written. A
   hand-edited title, speaker list or kind is never replaced. Nothing is ever deleted.
@@ -567,7 +568,14 @@ class Merger:
         if talk.video:
             located = self.talks_by_video.get((conference_id, url_key(talk.video)))
         if located is None:
-            located = self.talks_by_title.get((conference_id, title_key(talk.title)))
+            # Same title, another recording: a different session ("Lightning Talks").
+            candidate = self.talks_by_title.get((conference_id, title_key(talk.title)))
+            if candidate is not None and (
+                not talk.video
+                or is_blank(candidate.entry.get("video"))
+                or not isinstance(candidate.entry.get("video"), str)
+            ):
+                located = candidate
 
         def speaker_ids() -> list[str]:
             ids: list[str] = []
