@@ -4,18 +4,17 @@ This table is the single description of ``talks.yaml``: the loader validates aga
 the JSON Schema that editors use is generated from it, and the docs render it. A test
 checks that it names exactly the fields of the model's dataclasses.
 
-Regenerate the committed schema after changing a field::
+Regenerate the committed schema (``talks.schema.json``, next to this module) after
+changing a field::
 
-    python -m conference_recaps.catalogue.schema          # writes talks.schema.json
-    python -m conference_recaps.catalogue.schema --check  # exits 1 if it is stale
+    recaps schema           # writes it
+    recaps schema --check   # exits 1 if it is stale (a test checks this too)
 """
 
 from __future__ import annotations
 
-import argparse
 import enum
 import json
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -212,29 +211,5 @@ def json_schema() -> dict[str, Any]:
 
 
 def schema_text() -> str:
-    """The schema as committed: sorted-free, two-space indented, ending in a newline."""
+    """The schema as committed: two-space indented, ending in a newline."""
     return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m conference_recaps.catalogue.schema",
-        description="Write the catalogue's JSON Schema (talks.schema.json) from the model.",
-    )
-    parser.add_argument("--check", action="store_true", help="exit 1 if the file is stale")
-    parser.add_argument("--output", type=Path, default=SCHEMA_FILE, help="where to write it")
-    args = parser.parse_args(argv)
-    text = schema_text()
-    if args.check:
-        current = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
-        if current != text:
-            print(f"{args.output} is stale; run python -m conference_recaps.catalogue.schema")
-            return 1
-        return 0
-    args.output.write_text(text, encoding="utf-8")
-    print(f"wrote {args.output}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
