@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import gc
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -668,6 +669,18 @@ def _read_file(reader: Reader, root_node: Node | None) -> Iterator[tuple[EntrySp
 
 def load_catalogue(root: Path, files: Sequence[Path]) -> tuple[Catalogue, list[Problem]]:
     """Load and validate the catalogue files; every problem of every file is returned."""
+    # The loader makes millions of small objects and no reference cycles: without this,
+    # the cyclic garbage collector takes 40% of a large catalogue's load time.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _load(root, files)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _load(root: Path, files: Sequence[Path]) -> tuple[Catalogue, list[Problem]]:
     problems: list[Problem] = []
     rel_paths = [site_path(root, path) for path in files]
     parsed: dict[str, list[_Parsed]] = {spec.list_name: [] for spec in ENTRY_SPECS}
