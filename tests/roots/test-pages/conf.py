@@ -1,4 +1,4 @@
-extensions = ["conference_recaps", "catalogue_shim"]
+extensions = ["conference_recaps"]
 exclude_patterns = ["_build"]
 myst_enable_extensions = ["colon_fence"]
 html_theme = "sphinx_book_theme"
