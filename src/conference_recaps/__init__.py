@@ -18,6 +18,7 @@ from conference_recaps.discovery import setup_discovery
 from conference_recaps.docs_reference import setup_docs_reference
 from conference_recaps.domain import setup_domain
 from conference_recaps.pages import setup_pages
+from conference_recaps.recap_header import setup_recap_header
 from conference_recaps.security import setup_security
 from conference_recaps.theme import setup_theme
 
@@ -48,6 +49,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_theme(app)
     setup_security(app)
     setup_directives(app)
+    setup_recap_header(app)
     setup_pages(app)
     setup_discovery(app)
     setup_docs_reference(app)
