@@ -43,6 +43,8 @@ from conference_recaps.discovery.site import (
 from conference_recaps.domain import get_catalogue, get_domain
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from docutils import nodes
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
@@ -207,16 +209,19 @@ def _mark_page(
     return None
 
 
-def _drop_sphinx_indexer(app: Sphinx, *args: object) -> list[Any]:
-    """Pagefind replaces Sphinx's search index: drop the indexer before pages are written.
+def _replace_sphinx_search(app: Sphinx) -> None:
+    """Pagefind replaces Sphinx's search: no index for Sphinx to build, load or prune.
 
-    The builder makes its indexer just before writing; the first ``doctree-resolved``
-    comes after that and before any page is indexed (``html-collect-pages`` covers a
-    build that writes no document). The search page itself is kept.
+    With ``builder.search`` off, Sphinx neither writes ``searchindex.js`` nor its search
+    page; :func:`_search_page` yields the page again, as Pagefind's UI.
     """
-    if getattr(app.builder, "indexer", None) is not None:
-        app.builder.indexer = None  # type: ignore[attr-defined]
-    return []
+    if app.builder.format == "html":
+        app.builder.search = False  # type: ignore[attr-defined]
+
+
+def _search_page(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
+    if app.builder.format == "html":
+        yield "search", {}, "page.html"
 
 
 def build_index(outdir: Path) -> str | None:
@@ -273,8 +278,8 @@ def _add_static(app: Sphinx) -> None:
 
 def setup_search(app: Sphinx) -> None:
     app.connect("builder-inited", _add_static)
-    app.connect("doctree-resolved", _drop_sphinx_indexer)
-    app.connect("html-collect-pages", _drop_sphinx_indexer)
+    app.connect("builder-inited", _replace_sphinx_search)
+    app.connect("html-collect-pages", _search_page)
     # Late, so the body is final (generated pages and other handlers have filled it).
     app.connect("html-page-context", _mark_page, priority=800)
     app.connect("build-finished", _index_site, priority=900)
