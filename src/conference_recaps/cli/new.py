@@ -398,7 +398,8 @@ def render_recap(site: Site, plan: RecapPlan, image_dir: str) -> str:
         parts += [
             "% A talk card shows a talk from the catalogue, with its speakers, video and\n",
             "% slides. Put your notes on the talk inside it. The card takes the talk's id\n",
-            f"% from {site.settings.catalogue}; its page lists the conference's talks.\n\n",
+            f"% from {site.settings.catalogue}; the conference's page lists them all:\n",
+            f"% {PREVIEW_URL}/conferences/{plan.conference.id}/\n\n",
             f":::{{talk-card}} {talk.id}\n",
             "What you took away from this talk, in your own words.\n",
             ":::\n\n",
