@@ -52,7 +52,8 @@ parser = argparse.ArgumentParser()
 importers.register(parser.add_subparsers())
 args = parser.parse_args(sys.argv[1:])
 code = args.run(args)
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+usage = resource.getrusage(resource.RUSAGE_SELF)
+print(usage.ru_utime + usage.ru_stime, usage.ru_maxrss, file=sys.stderr)
 sys.exit(code)
 """
 
@@ -118,7 +119,8 @@ def pyvideo(folder: Path, videos: int, known: list[tuple[str, str]], rnd: random
         (folder / "videos" / f"{v:04d}.json").write_text(json.dumps(record), encoding="utf-8")
 
 
-def timed(args: list[str], cwd: Path) -> tuple[float, int, str]:
+def timed(args: list[str], cwd: Path) -> tuple[float, float, int, str]:
+    """Wall time, CPU time, peak memory (MB) and first output line of one import."""
     start = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-c", RUN, *args], cwd=cwd, capture_output=True, text=True, check=False
@@ -126,8 +128,8 @@ def timed(args: list[str], cwd: Path) -> tuple[float, int, str]:
     elapsed = time.perf_counter() - start
     if result.returncode != 0:
         sys.exit(f"import failed:\n{result.stdout}\n{result.stderr}")
-    peak_kb = int(result.stderr.strip().splitlines()[-1])
-    return elapsed, peak_kb // 1024, result.stdout.strip().splitlines()[0]
+    cpu, peak_kb = result.stderr.strip().splitlines()[-1].split()
+    return elapsed, float(cpu), int(peak_kb) // 1024, result.stdout.strip().splitlines()[0]
 
 
 def main() -> int:
@@ -141,14 +143,17 @@ def main() -> int:
         text, known = catalogue(options.talks, rnd)
         (root / "talks.yaml").write_text(text, encoding="utf-8")
         pyvideo(root / "bench-2024", options.videos, known, rnd)
-        first, first_mb, summary = timed(["import", "pyvideo", "bench-2024"], root)
+        first, first_cpu, first_mb, summary = timed(["import", "pyvideo", "bench-2024"], root)
         written = (root / "talks.yaml").read_bytes()
-        second, second_mb, _ = timed(["import", "pyvideo", "bench-2024"], root)
+        second, second_cpu, second_mb, _ = timed(["import", "pyvideo", "bench-2024"], root)
         unchanged = (root / "talks.yaml").read_bytes() == written
     print(f"catalogue: {options.talks} talks; source: {options.videos} pyvideo videos")
     print(f"  {summary}")
-    print(f"first import:  {first:.2f} s, peak {first_mb} MB")
-    print(f"second import: {second:.2f} s, peak {second_mb} MB, file unchanged: {unchanged}")
+    print(f"first import:  {first:.2f} s ({first_cpu:.2f} s CPU), peak {first_mb} MB")
+    print(
+        f"second import: {second:.2f} s ({second_cpu:.2f} s CPU), peak {second_mb} MB, "
+        f"file unchanged: {unchanged}"
+    )
     return 0 if unchanged else 1
 
 
