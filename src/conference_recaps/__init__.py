@@ -19,6 +19,7 @@ from conference_recaps.docs_reference import setup_docs_reference
 from conference_recaps.domain import setup_domain
 from conference_recaps.pages import setup_pages
 from conference_recaps.recap_header import setup_recap_header
+from conference_recaps.reproducible import setup_reproducible
 from conference_recaps.security import setup_security
 from conference_recaps.theme import setup_theme
 
@@ -53,6 +54,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_pages(app)
     setup_discovery(app)
     setup_docs_reference(app)
+    setup_reproducible(app)
     return {
         "version": __version__,
         "env_version": _code_fingerprint(),
