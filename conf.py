@@ -41,6 +41,9 @@ html_theme_options = {
     "home_page_in_toc": True,
     "show_navbar_depth": 1,
     "navigation_with_keys": False,
+    # Sources are not copied (html_copy_source), so the theme's download button would
+    # link to a missing _sources/ file on every page.
+    "use_download_button": False,
 }
 
 # The conference_recaps settings (see docs/reference.md for every value).
