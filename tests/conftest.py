@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ("sphinx.testing.fixtures",)
+pytest_plugins = ("sphinx.testing.fixtures", "quality.fixtures")
 
 TESTS = Path(__file__).parent
 SITE_ROOT = TESTS.parent
