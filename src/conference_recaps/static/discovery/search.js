@@ -12,6 +12,11 @@ window.addEventListener("DOMContentLoaded", () => {
     openFilters: ["type"],
     translations: { placeholder: "Search talks, speakers, conferences and recaps" },
   });
+  // Pagefind names its input by a title only, which is no label for a screen reader.
+  const input = element.querySelector(".pagefind-ui__search-input");
+  if (input) {
+    input.setAttribute("aria-label", "Search talks, speakers, conferences and recaps");
+  }
   const query = new URLSearchParams(window.location.search).get("q");
   if (query) {
     ui.triggerSearch(query);
