@@ -17,9 +17,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 import pytest
-import yaml
 
-from conftest import SITE_ROOT
+from quality.pages import largest, largest_in, recap_kinds
 from quality.tools import VNU_JAR, ensure_java, ensure_npm_tools
 
 if TYPE_CHECKING:
@@ -42,26 +41,10 @@ BROKEN_PAGE = """<!DOCTYPE html>
 """
 
 
-def largest(pages: list[Path]) -> Path:
-    return max(pages, key=lambda page: (page.stat().st_size, page.as_posix()))
-
-
-def recap_kinds() -> dict[str, list[str]]:
-    """The recaps' URLs by their front matter's kind (blog, podcast, notes)."""
-    kinds: dict[str, list[str]] = defaultdict(list)
-    for source in sorted((SITE_ROOT / "recaps").rglob("*.md")):
-        front = yaml.safe_load(source.read_text(encoding="utf-8").split("---", 2)[1]) or {}
-        url = source.relative_to(SITE_ROOT).with_suffix("").as_posix() + "/"
-        kinds[str(front.get("kind", "blog"))].append(url)
-    return kinds
-
-
 def pages_to_check(outdir: Path) -> list[Path]:
     chosen = [outdir / url / "index.html" for url in FIXED]
     for folder in GENERATED:
-        entries = [p for p in (outdir / folder).glob("*/**/index.html")]
-        assert entries, f"no {folder} page was built"
-        chosen += [outdir / folder / "index.html", largest(entries)]
+        chosen += [outdir / folder / "index.html", largest_in(outdir, folder)]
     kinds = recap_kinds()
     assert {"blog", "podcast"} <= kinds.keys(), kinds
     for urls in kinds.values():
