@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -12,11 +13,12 @@ from sphinx.util.console import strip_colors
 
 from conference_recaps.catalogue import extension
 from conference_recaps.catalogue.extension import LoadedCatalogue
+from conference_recaps.catalogue.loader import catalogue_files
+from conference_recaps.config import RecapsConfig
 from conference_recaps.domain import get_catalogue, get_domain
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from pathlib import Path
 
     from sphinx.testing.util import SphinxTestApp
 
@@ -134,3 +136,21 @@ def test_problems_are_reported_on_every_build(
     again.build()
     assert count_loads == []
     assert "unknown speaker 'andrew-godwn'" in strip_colors(again.warning.getvalue())
+
+
+def test_stamps_notice_added_and_removed_files(tmp_path: Path) -> None:
+    settings = RecapsConfig()
+    (tmp_path / "talks.yaml").write_text("speakers: []\n")
+    first = extension.load(tmp_path, catalogue_files(tmp_path, settings), None)
+    assert extension.load(tmp_path, catalogue_files(tmp_path, settings), first) is first
+    (tmp_path / "talks").mkdir()
+    (tmp_path / "talks" / "2019.yaml").write_text(
+        "conferences:\n  - id: c-2019\n    name: C\n    start: 2019-01-01\n    end: 2019-01-02\n"
+    )
+    second = extension.load(tmp_path, catalogue_files(tmp_path, settings), first)
+    assert second is not first
+    assert list(second.catalogue.conferences) == ["c-2019"]
+    assert [stamp[0] for stamp in second.stamps] == ["talks.yaml", "talks/2019.yaml"]
+    (tmp_path / "talks" / "2019.yaml").unlink()
+    third = extension.load(tmp_path, catalogue_files(tmp_path, settings), second)
+    assert list(third.catalogue.conferences) == []
