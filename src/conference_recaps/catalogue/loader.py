@@ -572,11 +572,11 @@ def _read_entry(reader: Reader, node: Node, spec: EntrySpec) -> _Parsed | None:
         ok = False
         if field_spec.name not in found:
             reader.error(node, f"{label} lacks the required key '{field_spec.name}'")
-        elif (value_node := found[field_spec.name][1]) and (
-            isinstance(value_node, ScalarNode) and value_node.is_null
-        ):
-            key = found[field_spec.name][0]
+            continue
+        key, value_node = found[field_spec.name]
+        if isinstance(value_node, ScalarNode) and value_node.is_null:
             reader.error(key, f"'{field_spec.name}' is required; give it a value")
+        # otherwise the value was invalid and is reported already
     id_node = found["id"][1] if "id" in found else node
     parsed = _Parsed(None, ident, (id_node.line, id_node.column))
     if spec is TALK:
