@@ -193,7 +193,9 @@ def test_bad_file(name: str) -> None:
 def test_yaml_1_1_lookalikes_and_nulls_read_as_written() -> None:
     catalogue, problems = load_catalogue(HERE, [HERE / "good.yaml"])
     assert problems == []
-    assert catalogue.speakers["norway"] == Speaker("norway", "NO")
+    assert catalogue.speakers["norway"] == Speaker(
+        "norway", "NO", aliases=("12:30", "yes", "0o17", "1_000", ".inf")
+    )
     assert catalogue.speakers["andrew-godwin"].aliases == ("Andrew G.", "NO")
     talk = catalogue.talks["djangocon-us-2019/python-3-10"]
     assert (talk.title, talk.abstract, talk.slides, talk.tags) == ("3.10", "off", None, ())
@@ -210,7 +212,7 @@ def test_good_file_round_trip(tmp_path: Path) -> None:
     assert conference.description == "The 2019 edition, back in San Diego."
     talk = catalogue.talks["djangocon-us-2019/just-add-await"]
     assert talk.abstract == "Writing async code from scratch is hard.\nRetrofitting it is harder."
-    assert talk.position is not None and str(talk.position) == "good.yaml:20:5"
+    assert talk.position is not None and str(talk.position) == "good.yaml:21:5"
     assert catalogue.talks_of_speaker("norway") == (
         talk,
         catalogue.talks["djangocon-us-2019/python-3-10"],
