@@ -63,6 +63,9 @@ if TYPE_CHECKING:
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 """The only URL schemes a link may use; relative links have no scheme and are fine."""
 
+SCRIPT_SCHEMES = frozenset({"javascript", "vbscript", "data", "file"})
+"""Schemes refused even where a value is not a URL yet (a cross-reference target)."""
+
 IMAGE_SCHEMES = frozenset({"http", "https"})
 """The only schemes a remote image may use (never ``data:``)."""
 
@@ -109,6 +112,9 @@ def url_scheme(url: str) -> str | None:
     ``" JaVa&#x09;Script:"`` is ``javascript``.
     """
     text = unicodedata.normalize("NFKC", html.unescape(url))
+    # Invisible format characters (zero-width space, bidi overrides) are dropped too:
+    # browsers would not, but a scheme hidden by them is never an honest link.
+    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
     text = _TAB_OR_NEWLINE.sub("", text).strip("".join(map(chr, range(33))))
     text = text.replace("\x00", "").lower()
     match = _SCHEME.match(text)
@@ -219,18 +225,14 @@ class NoFileCSVTable(CSVTable):
 
 
 def _unwrap(node: nodes.Element) -> None:
-    """Replace ``node`` by its children, keeping the text a reader would have seen."""
-    children = list(node.children)
-    if isinstance(node.parent, nodes.TextElement) or not children:
-        node.replace_self(children or [nodes.Text(node.astext())])
-        return
-    node.replace_self(nodes.inline("", "", *children))
+    """Replace ``node`` by a plain ``inline`` with its children: the text stays, the link goes."""
+    node.replace_self(nodes.inline("", "", *node.children))
 
 
 def _raw_as_text(node: nodes.raw) -> None:
     text = node.astext()
     if isinstance(node.parent, nodes.TextElement):
-        node.replace_self(nodes.Text(text))
+        node.replace_self(nodes.inline(text, text))
     else:
         block = nodes.literal_block(text, text)
         block["language"] = "text"
@@ -281,6 +283,18 @@ def check_doctree(
                 _unwrap(node)
         elif isinstance(node, nodes.image):
             _check_image(node, env, docname, srcdir, read_stage=read_stage)
+        elif (
+            isinstance(node, addnodes.pending_xref)
+            and url_scheme(node.get("reftarget", "")) in SCRIPT_SCHEMES
+        ):
+            # A Markdown link whose scheme MyST does not know becomes a cross-reference.
+            warn(
+                f"link to {_shorten(node['reftarget'])} removed: links may only be "
+                "relative or use http, https or mailto",
+                Subtype.unsafe,
+                location=_location(node, docname),
+            )
+            _unwrap(node)
         elif isinstance(node, addnodes.download_reference) and read_stage:
             target = node.get("reftarget", "")
             if url_scheme(target) is not None:
@@ -333,7 +347,7 @@ def _check_image(
         location=_location(node, docname),
     )
     alt = node.get("alt", "")
-    node.replace_self(nodes.Text(alt) if isinstance(node.parent, nodes.TextElement) else [])
+    node.replace_self(nodes.inline(alt, alt) if isinstance(node.parent, nodes.TextElement) else [])
 
 
 def _check_meta(node: nodes.meta, docname: str) -> None:
@@ -348,7 +362,7 @@ def _check_meta(node: nodes.meta, docname: str) -> None:
         f"<meta> with {', '.join(sorted(extra))} removed: page metadata may only set "
         "name/property and content (no http-equiv redirects)",
         Subtype.unsafe,
-        location=_location(node, docname),
+        location=_location(node, docname) if node.line else (docname, 1),
     )
     node.parent.remove(node)
 
@@ -474,6 +488,9 @@ class GuardedMystParser(MystParser):
 
                 config = merge_file_level(config, topmatter, warning)
         parser = create_md_parser(restrict_myst_config(config), SphinxRenderer)
+        # markdown-it silently turns javascript:/data: links into text; let them through
+        # to the doctree check instead, which removes them with a file:line warning.
+        parser.validateLink = lambda url: True  # type: ignore[method-assign]
         parser.options["document"] = document
         parser.render(inputstring)
 
