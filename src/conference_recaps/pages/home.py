@@ -71,7 +71,7 @@ def home_data(site: Site) -> dict[str, Any]:
                     for c in site.conferences_of_year.get(year, ())
                 ],
             )
-            for year in site.years
+            for year in sorted(site.conferences_of_year, reverse=True)
         ],
     }
 

@@ -64,7 +64,11 @@ class Sidebar:
         self.root_doc = env.config.root_doc
         self.contributor_docs = self._contributor_docs(env)
         self.latest = [{"doc": r.docname, "title": r.title} for r in site.recaps[:LATEST_RECAPS]]
-        self.years = [{"year": y, "page": catalogue_page("year", y)} for y in site.years]
+        # Only years with a conference: a year of recaps alone is under Browse > Years.
+        self.years = [
+            {"year": y, "page": catalogue_page("year", y)}
+            for y in sorted(site.conferences_of_year, reverse=True)
+        ]
         self.conferences_of_year = {
             year: [
                 {
