@@ -37,7 +37,12 @@ html_sidebars = {
     ]
 }
 html_theme_options = {
-    "logo": {"image_light": "_static/logo.svg", "image_dark": "_static/logo-dark.svg"},
+    "logo": {
+        "text": "Conference Recaps",
+        "image_light": "_static/logo.svg",
+        "image_dark": "_static/logo-dark.svg",
+        "alt_text": "Conference Recaps, home",
+    },
     "home_page_in_toc": True,
     "show_navbar_depth": 1,
     "navigation_with_keys": False,
