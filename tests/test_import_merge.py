@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-import conference_recaps.cli
 from conference_recaps.catalogue.model import TalkKind
 from conference_recaps.cli import main
 from conference_recaps.importers.merge import merge_into, yaml_string
@@ -24,7 +23,6 @@ FIXTURES = Path(__file__).parent / "importers" / "pyvideo"
 def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copytree(FIXTURES, tmp_path / "pyvideo")
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(conference_recaps.cli, "COMMANDS", ("importers",))
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     return tmp_path
 

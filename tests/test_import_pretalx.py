@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-import conference_recaps.cli
 from conference_recaps.catalogue.model import TalkKind
 from conference_recaps.cli import main
 from conference_recaps.importers.pretalx import read_pretalx
@@ -23,7 +22,6 @@ FIXTURE = Path(__file__).parent / "importers" / "pretalx" / "schedule.json"
 def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copy(FIXTURE, tmp_path / "schedule.json")
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(conference_recaps.cli, "COMMANDS", ("importers",))
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     return tmp_path
 

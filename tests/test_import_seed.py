@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-import conference_recaps.cli
 from conference_recaps.catalogue.loader import load_catalogue
 from conference_recaps.cli import main
 
@@ -27,7 +26,6 @@ SEED_FOLDERS = (
 @pytest.fixture
 def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(conference_recaps.cli, "COMMANDS", ("importers",))
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     return tmp_path
 

@@ -22,7 +22,7 @@ COMMANDS = ("check", "new", "importers", "links", "schema")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser, with one subparser per command module that exists."""
+    """The argument parser, with one subparser per command module."""
     parser = argparse.ArgumentParser(
         prog="recaps",
         description="Check, scaffold and import content for the conference recaps site.",
@@ -30,13 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMANDS:
-        try:
-            module = importlib.import_module(f"conference_recaps.cli.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"conference_recaps.cli.{name}":
-                raise
-            continue
-        module.register(subparsers)
+        importlib.import_module(f"conference_recaps.cli.{name}").register(subparsers)
     return parser
 
 
