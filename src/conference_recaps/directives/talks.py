@@ -295,7 +295,12 @@ class _CatalogueRole(ReferenceRole):
                 location=self.get_location(),
             )
             return [nodes.inline(self.rawtext, self.title, classes=["recaps-unknown"])], []
-        note_use(self.env, docname, [entry])
+        shown: list[Talk | object] = [entry]
+        if isinstance(entry, Talk):
+            # The page's search filters name the speakers of every talk it mentions
+            # (discovery/search.py), so renaming one of them must re-read the page.
+            shown += [catalogue.speakers[s] for s in entry.speakers if s in catalogue.speakers]
+        note_use(self.env, docname, shown)  # type: ignore[arg-type]
         text = self.title if self.has_explicit_title else _entry_text(entry)
         anchor = make_id(self.env, self.inliner.document, "mention", ident)
         link = make_link(self.kind, ident, nodes.Text(text))  # type: ignore[arg-type]
