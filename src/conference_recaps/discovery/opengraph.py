@@ -18,6 +18,8 @@ import html
 import io
 from typing import TYPE_CHECKING, Any
 
+from docutils import nodes
+
 from conference_recaps.discovery.jsonld import (
     first_image,
     site_image,
@@ -37,9 +39,32 @@ from conference_recaps.discovery.site import (
 from conference_recaps.domain import get_catalogue
 
 if TYPE_CHECKING:
-    from docutils import nodes
     from sphinx.application import Sphinx
     from sphinx.config import Config
+
+
+def first_paragraph(doctree: nodes.document, *, limit: int) -> str:
+    """The recap's first paragraph of prose, past its header, cut at ``limit`` characters.
+
+    sphinxext-opengraph would take the header line (conference, date, authors) that
+    ``recap_header`` puts first; a reader wants the recap's opening instead.
+    """
+    for paragraph in doctree.findall(nodes.paragraph):
+        if _in_header(paragraph):
+            continue
+        text = " ".join(paragraph.astext().split())
+        if text:
+            return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
+    return ""
+
+
+def _in_header(node: nodes.Node) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if isinstance(parent, nodes.Element) and "recaps-header" in parent["classes"]:
+            return True
+        parent = parent.parent
+    return False
 
 
 def meta_tag(attribute: str, name: str, content: str) -> str:
@@ -99,7 +124,9 @@ def _steer_documents(
         return
     fields = dict(context.get("meta") or {})
     fields.setdefault("og:type", "article")
-    description = recap_field(subject.entry, "description")
+    description = recap_field(subject.entry, "description") or first_paragraph(
+        doctree, limit=app.config.ogp_description_length
+    )
     if description and "description" not in str(context.get("metatags", "")):
         fields.setdefault("og:description", str(description))
         context["metatags"] += meta_tag("name", "description", str(description)) + "\n"
