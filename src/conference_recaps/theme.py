@@ -39,7 +39,8 @@ def _add_static(app: Sphinx) -> None:
     if app.builder.format == "html":
         config = app.config
         if str(STATIC_DIR) not in config.html_static_path:
-            config.html_static_path.append(str(STATIC_DIR))
+            # A new list: the default one is shared by every Sphinx app in the process.
+            config.html_static_path = [*config.html_static_path, str(STATIC_DIR)]
         app.add_css_file("recaps.css")
 
 

@@ -270,14 +270,7 @@ def _index_site(app: Sphinx, exception: BaseException | None) -> None:
     )
 
 
-def _add_static(app: Sphinx) -> None:
-    static = str(Path(__file__).parent.parent / "static")
-    if app.builder.format == "html" and static not in app.config.html_static_path:
-        app.config.html_static_path.append(static)
-
-
 def setup_search(app: Sphinx) -> None:
-    app.connect("builder-inited", _add_static)
     app.connect("builder-inited", _replace_sphinx_search)
     app.connect("html-collect-pages", _search_page)
     # Late, so the body is final (generated pages and other handlers have filled it).

@@ -216,7 +216,8 @@ def _add_templates(app: Sphinx, config: Config) -> None:
     """Let ``html_sidebars`` name ``recaps-sidebar-nav.html``."""
     path = str(THEME_TEMPLATES)
     if path not in config.templates_path:
-        config.templates_path.append(path)
+        # A new list: the default one is shared by every Sphinx app in the process.
+        config.templates_path = [*config.templates_path, path]
 
 
 def setup_pages(app: Sphinx) -> None:
