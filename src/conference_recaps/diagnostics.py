@@ -54,6 +54,8 @@ class Subtype(enum.Enum):
     """A ``photo`` lacks its ``alt`` text or ``credit``, or its image file is missing."""
     unsafe = "unsafe"
     """Content that could run script or read files outside the repository was removed."""
+    encoding = "encoding"
+    """A page's file is not UTF-8; it is built with the undecodable bytes replaced."""
     option = "option"
     """A directive option has a value it does not accept (e.g. ``talk-grid``'s ``:year:``)."""
     reference = "reference"

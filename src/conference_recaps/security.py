@@ -32,6 +32,9 @@ written, so nodes that other extensions add late are held to the same rules.
 
 from __future__ import annotations
 
+import codecs
+import contextlib
+import encodings.utf_8_sig
 import html
 import os
 import re
@@ -50,12 +53,16 @@ from myst_parser.warnings_ import create_warning
 from sphinx import addnodes
 from sphinx.directives.code import LiteralInclude
 from sphinx.directives.patches import CSVTable
+from sphinx.parsers import RSTParser
 from sphinx.transforms import SphinxTransform
 from sphinx.util.docutils import SphinxDirective
 
 from conference_recaps.diagnostics import Subtype, warn
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from docutils.statemachine import StringList
     from sphinx.application import Sphinx
     from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
@@ -412,6 +419,65 @@ def _escape_context(
             context[key] = escape(value)
 
 
+# --- Files that are not UTF-8 -------------------------------------------------------
+
+SOURCE_CODEC = "recaps-utf-8"
+"""UTF-8 (a BOM allowed) that decodes bad bytes as U+FFFD instead of raising: Sphinx
+reads pages with strict errors and stops with a traceback on the first Latin-1 file."""
+
+
+class _ReplacingDecoder(encodings.utf_8_sig.IncrementalDecoder):
+    def __init__(self, errors: str = "strict") -> None:
+        super().__init__("replace")
+
+
+def _find_codec(name: str) -> codecs.CodecInfo | None:
+    if name.replace("-", "_") != SOURCE_CODEC.replace("-", "_"):
+        return None
+    return codecs.CodecInfo(
+        name=SOURCE_CODEC,
+        encode=encodings.utf_8_sig.encode,
+        decode=lambda data, errors="strict": encodings.utf_8_sig.decode(data, "replace"),
+        incrementalencoder=encodings.utf_8_sig.IncrementalEncoder,
+        incrementaldecoder=_ReplacingDecoder,
+    )
+
+
+codecs.register(_find_codec)
+
+
+def encoding_problem(data: bytes) -> tuple[int, str] | None:
+    """The line and description of the first byte sequence that is not UTF-8."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        return line, f"byte 0x{data[error.start]:02x} at column {column}"
+    return None
+
+
+def _check_encodings(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Report pages that are not UTF-8, and let them build with the bad bytes replaced."""
+    if str(env.settings.get("input_encoding", "")).lower() not in {"utf-8", "utf-8-sig"}:
+        return  # conf.py chose another encoding on purpose
+    env.settings["input_encoding"] = SOURCE_CODEC
+    for docname in docnames:
+        try:
+            data = env.doc2path(docname).read_bytes()
+        except OSError:
+            continue
+        problem = encoding_problem(data)
+        if problem is not None:
+            line, what = problem
+            warn(
+                f"this file is not UTF-8 ({what}); it is built with the undecodable "
+                "bytes shown as \ufffd: save it as UTF-8 in your editor",
+                Subtype.encoding,
+                location=(docname, line),
+            )
+
+
 # --- MyST front matter and configuration -----------------------------------------------
 
 
@@ -492,7 +558,40 @@ class GuardedMystParser(MystParser):
         # to the doctree check instead, which removes them with a file:line warning.
         parser.validateLink = lambda url: True  # type: ignore[method-assign]
         parser.options["document"] = document
-        parser.render(inputstring)
+        # After a RecursionError, rendering nothing lets MyST set the document settings
+        # its own transforms read.
+        with _nesting_guard(document, env.docname, recover=lambda: parser.render("")):
+            parser.render(inputstring)
+
+
+class GuardedRSTParser(RSTParser):
+    """Sphinx's reStructuredText parser, with the same nesting guard."""
+
+    def parse(self, inputstring: str | StringList, document: nodes.document) -> None:
+        with _nesting_guard(document, document.settings.env.docname):
+            super().parse(inputstring, document)
+
+
+@contextlib.contextmanager
+def _nesting_guard(
+    document: nodes.document, docname: str, recover: Callable[[], object] | None = None
+) -> Iterator[None]:
+    """Turn a ``RecursionError`` from a deeply nested page into a located warning.
+
+    Without it Sphinx stops the whole build with "Recursion error!" and no file name.
+    """
+    try:
+        yield
+    except RecursionError:
+        del document[:]
+        if recover is not None:
+            recover()
+        warn(
+            "this page is nested too deeply to be read (thousands of levels of quotes, "
+            "lists or indentation); it is left empty: flatten its structure",
+            Subtype.unsafe,
+            location=(docname, 1),
+        )
 
 
 def _restrict_site_config(app: Sphinx, config: Config) -> None:
@@ -529,11 +628,13 @@ def setup_security(app: Sphinx) -> None:
     """Register the guards; must run after ``myst_parser`` is set up."""
     app.connect("config-inited", _restrict_site_config, priority=450)
     app.add_source_parser(GuardedMystParser, override=True)
+    app.add_source_parser(GuardedRSTParser, override=True)
     for name in DISABLED_DIRECTIVES:
         app.add_directive(name, DisabledDirective, override=True)
     app.add_directive("literalinclude", ConfinedLiteralInclude, override=True)
     app.add_directive("csv-table", NoFileCSVTable, override=True)
     app.add_transform(SanitizeDoctree)
+    app.connect("env-before-read-docs", _check_encodings)
     # Late, after other extensions fill placeholders on doctree-resolved.
     app.connect("doctree-resolved", _check_resolved, priority=900)
     # After sphinx-book-theme (500) has put its plain-text titles in the context.
