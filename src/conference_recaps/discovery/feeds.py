@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime
 import html
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
@@ -57,6 +58,16 @@ LABELS = {"atom": "Atom", "rss": "RSS"}
 SITE_FEED_SIZE = 50
 #: When nothing in a feed has a date (an empty site): a fixed day, not the clock.
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
+
+#: Characters XML 1.0 cannot hold, even escaped (NUL, most C0 controls, lone surrogates).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """``text`` without the characters XML cannot carry (a NUL in a title would stop
+    the feed writer); everything else is escaped by the XML serialiser."""
+    return _NOT_XML.sub("", text)
 
 
 def feed_path(conference_id: str | None, kind: str) -> str:
@@ -126,12 +137,12 @@ def _new_feed(
     feed = FeedGenerator()
     feed.load_extension("dc")
     feed.id(page)
-    feed.title(title)
-    feed.subtitle(subtitle)
+    feed.title(xml_text(title))
+    feed.subtitle(xml_text(subtitle))
     feed.link(href=page, rel="alternate")
     feed.link(href=self_url, rel="self")
     feed.language(language)
-    feed.author({"name": author})
+    feed.author({"name": xml_text(author)})
     feed.generator("Conference Recaps")
     return feed
 
@@ -140,21 +151,21 @@ def _add_recap(feed: FeedGenerator, builder: Builder, recap: RecapInfo, meta: An
     url = page_url(builder, recap.docname)
     entry = feed.add_entry(order="append")
     entry.id(url)
-    entry.title(recap.title)
+    entry.title(xml_text(recap.title))
     entry.link(href=url, rel="alternate")
     entry.published(moment(recap.date))
     entry.updated(moment(recap.date))
     for name in recap.authors:
-        entry.author({"name": name})
-        entry.dc.dc_creator(name)
+        entry.author({"name": xml_text(name)})
+        entry.dc.dc_creator(xml_text(name))
     description = getattr(meta, "description", None) if meta is not None else None
     if description:
-        entry.summary(str(description))
+        entry.summary(xml_text(str(description)))
     content = recap_content(output_file(builder, recap.docname), url)
     if content:
-        entry.content(content, type="html")
+        entry.content(xml_text(content), type="html")
     for tag in recap.tags:
-        entry.category(term=tag)
+        entry.category(term=xml_text(tag))
 
 
 def talk_summary_html(catalogue: Catalogue, talk: Talk, *, conference_url: str | None) -> str:
@@ -192,7 +203,7 @@ def _add_talk(
     url = page_url(builder, catalogue_page("talk", talk.id)) if has_page else None
     entry = feed.add_entry(order="append")
     entry.id(url or f"{conference_url or base_url(builder.config)}#talk-{talk.id}")
-    entry.title(talk.title)
+    entry.title(xml_text(talk.title))
     if url:
         entry.link(href=url, rel="alternate")
     elif talk.video:
@@ -201,9 +212,10 @@ def _add_talk(
     entry.published(date)
     entry.updated(date)
     for name in speaker_names(catalogue, talk):
-        entry.author({"name": name})
-        entry.dc.dc_creator(name)
-    entry.content(talk_summary_html(catalogue, talk, conference_url=conference_url), type="html")
+        entry.author({"name": xml_text(name)})
+        entry.dc.dc_creator(xml_text(name))
+    summary = talk_summary_html(catalogue, talk, conference_url=conference_url)
+    entry.content(xml_text(summary), type="html")
     for tag in talk.tags:
         entry.category(term=tag)
 
