@@ -160,7 +160,9 @@ def _add_recap(feed: FeedGenerator, builder: Builder, recap: RecapInfo, meta: An
         entry.dc.dc_creator(xml_text(name))
     description = getattr(meta, "description", None) if meta is not None else None
     if description:
-        entry.summary(xml_text(str(description)))
+        # As HTML: feedgen copies the summary into RSS's <description>, which readers
+        # render as HTML, so plain text there would run a "<script>" in the summary.
+        entry.summary(html.escape(xml_text(str(description))), type="html")
     content = recap_content(output_file(builder, recap.docname), url)
     if content:
         entry.content(xml_text(content), type="html")
