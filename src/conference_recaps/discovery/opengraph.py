@@ -140,7 +140,18 @@ def _steer_documents(
         )
     for author in recap_text_list(subject.entry, "authors"):
         context["metatags"] += meta_tag("property", "article:author", author) + "\n"
-    context["meta"] = fields
+    context["meta"] = {name: og_field(name, value) for name, value in fields.items()}
+
+
+def og_field(name: str, value: Any) -> Any:
+    """An ``og:`` value escaped for sphinxext-opengraph, which escapes only ``"``.
+
+    Without this, a description holding ``&lt;script&gt;`` reached link previews as
+    ``<script>``, and ``&#106;avascript:`` as ``javascript:``.
+    """
+    if name.startswith("og:") and isinstance(value, str):
+        return html.escape(value, quote=False)
+    return value
 
 
 def _tag_generated_pages(
