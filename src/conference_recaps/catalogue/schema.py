@@ -25,8 +25,9 @@ from conference_recaps.catalogue.model import Conference, Speaker, Talk, TalkKin
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 #: A talk id: ``<conference-id>/<talk-slug>``.
 TALK_ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*/[a-z0-9]+(?:-[a-z0-9]+)*$"
-#: An absolute http(s) URL with a host and no whitespace.
-URL_PATTERN = r"^https?://[^\s/?#@]+(?:[/?#]\S*)?$"
+#: An absolute http(s) URL with a host, no whitespace and no control characters (a NUL
+#: in a URL is refused here, with its line, rather than by every page that links it).
+URL_PATTERN = r"^https?://[^\s/?#@\x00-\x1f\x7f]+(?:[/?#][^\s\x00-\x1f\x7f]*)?$"
 #: An ISO 8601 calendar date, ``YYYY-MM-DD``.
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 

@@ -35,11 +35,11 @@ _MONTHS = (
     "December",
 )
 
-_HTTP_URL = re.compile(r"^https?://[^\s/?#@]+[^\s]*$", re.IGNORECASE)
+_HTTP_URL = re.compile(r"^https?://[^\s/?#@\x00-\x1f\x7f]+[^\s\x00-\x1f\x7f]*$", re.IGNORECASE)
 
 
 def safe_url(url: str | None) -> str | None:
-    """``url`` if it is an absolute http(s) URL without spaces, else None."""
+    """``url`` if it is an absolute http(s) URL without spaces or control characters."""
     if url is None:
         return None
     url = url.strip()
