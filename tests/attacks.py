@@ -7,6 +7,11 @@ field...) and names the page to inspect; a *checker* inspects the built output.
 ``build_corpus`` builds every (sink, attack) pair in one Sphinx build; later parts
 (JSON-LD, feeds, search metadata, generated pages) add sinks and checkers here and
 get the whole corpus for free.
+
+``CATALOGUE_SINKS`` put the attacks into the catalogue (``talks/*.yaml``), recap front
+matter and photo options, and their checkers follow each value to every output it
+reaches (generated pages, cards and roles, JSON-LD, meta tags, feeds read as XML,
+search facets); ``tests/test_security_catalogue.py`` builds them with ``CONTROL``.
 """
 
 from __future__ import annotations
@@ -18,9 +23,10 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from io import StringIO
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bs4 import BeautifulSoup
+from lxml import etree
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.console import strip_colors
 
@@ -179,7 +185,9 @@ def html_problems(soup: BeautifulSoup, attack: Attack, baseline: Baseline) -> li
                 problems.append(f"<{el.name} {name}={text[:80]!r}>")
             if lower == "style" and MARKER in text:
                 problems.append(f"<{el.name} style={text[:80]!r}>")
-            if el.name == "link" and MARKER in text:
+            # A link's title is text (a feed named after a conference); its other
+            # attributes load or point at something.
+            if el.name == "link" and lower != "title" and MARKER in text:
                 problems.append(f"<{el.name} {name}={text[:80]!r}>")
             if el.name == "meta" and lower == "http-equiv":
                 problems.append(f"<meta http-equiv={text!r}>")
@@ -415,3 +423,805 @@ def build_corpus(
     outdir = srcdir / "_build" / "html"
     control = BeautifulSoup((outdir / "index.html").read_text("utf-8"), "html.parser")
     return CorpusBuild(outdir, strip_colors(warnings.getvalue()), Baseline.of(control), stems)
+
+
+# --- The catalogue, front matter and photos, through every page and file they reach -----
+#
+# The sinks below write a catalogue file (``talks/<stem>.yaml``) and recap posts
+# (``recaps/<stem>.md``) per attack, so one attack's entries get their own conference,
+# talk, speaker, year, tag and feed pages. Their checkers follow each value to every place
+# it lands: the generated pages, the cards and roles of a recap, the recap header, the
+# photo credits, JSON-LD, Open Graph and description meta tags, the Atom and RSS feeds and
+# the Pagefind filters. Build them with ``CONTROL`` among the attacks: a harmless value
+# through the same sinks, whose pages show what a clean page holds.
+
+CONTROL = Attack("control", "Harmless control value XSS")
+"""A value with nothing hostile in it; its pages are the per-family baselines."""
+
+_ATTACK_INDEX = {attack.name: index for index, attack in enumerate((*ATTACKS, CONTROL))}
+QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+_NON_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def attack_name(stem: str) -> str:
+    return stem.partition("--")[2]
+
+
+def entry_id(stem: str) -> str:
+    """A catalogue id (a slug) for a stem: ``catalogue--script-tag`` -> ``catalogue-script-tag``."""
+    return re.sub(r"-+", "-", stem)
+
+
+def entry_year(stem: str) -> int:
+    """One year per attack, so a year's pages and the sidebar hold one attack's entries.
+
+    The first attacks are the newest: they fill the sidebar's and home page's "latest
+    recaps" (the 100 kB value is the oldest, so it is not on every page).
+    """
+    return 1990 - _ATTACK_INDEX[attack_name(stem)]
+
+
+_NOT_IN_URL = re.compile(r"[\s\x00-\x1f\x7f]")
+
+
+def url_form(payload: str) -> str:
+    """The attack inside an http(s) URL the catalogue accepts (no whitespace or controls)."""
+    return "https://evil.example/" + _NOT_IN_URL.sub("", payload)
+
+
+def plain(text: str) -> str:
+    """Text as a reader sees it: quotes straightened (smart quotes), whitespace collapsed,
+    characters no HTML or XML page can carry dropped."""
+    text = _NON_XML.sub("", text.replace("\ufffd", "")).translate(QUOTES)
+    return " ".join(text.split())
+
+
+def shown(payload: str, text: str) -> bool:
+    """Whether ``payload`` is in ``text`` as text (escaped on the way in, not mangled)."""
+    return plain(payload) in plain(text)
+
+
+def self_baseline(soup: BeautifulSoup) -> Baseline:
+    """What a page holds that no attack put there: handlers and tags without the marker.
+
+    Every attack carries ``MARKER``, so an injected element or handler has it in its
+    markup; JSON-LD blocks hold values as data and are checked by :func:`jsonld_problems`.
+    """
+    return Baseline(
+        handlers=frozenset(
+            (el.name, name, str(value))
+            for el in soup.find_all(True)
+            for name, value in el.attrs.items()
+            if name.lower().startswith("on") and MARKER not in str(value)
+        ),
+        tags=Counter(
+            el.name
+            for el in soup.find_all(DANGEROUS_TAGS)
+            if MARKER not in str(el) or el.get("type") == "application/ld+json"
+        ),
+    )
+
+
+_SOUPS: dict[Path, BeautifulSoup] = {}
+
+
+def page_soup(outdir: Path, page: str) -> BeautifulSoup | None:
+    """A built page, parsed once per test session (``None`` if it was not written)."""
+    path = outdir / page
+    if path not in _SOUPS:
+        if not path.is_file():
+            return None
+        _SOUPS[path] = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    return _SOUPS[path]
+
+
+def main_text(soup: BeautifulSoup) -> str:
+    main = soup.find("main") or soup
+    return main.get_text()
+
+
+def harmless_page(outdir: Path, page: str, attack: Attack) -> list[str]:
+    """The problems of one page: injected markup, or a page that should exist but does not."""
+    soup = page_soup(outdir, page)
+    if soup is None:
+        return [f"{page}: not written"]
+    problems = html_problems(soup, attack, self_baseline(soup))
+    problems += meta_problems(soup)
+    problems += jsonld_problems(soup)[0]
+    return [f"{page}: {problem}" for problem in problems]
+
+
+META_ATTRIBUTES = frozenset({"name", "property", "content", "charset", "itemprop"})
+
+
+def meta_problems(soup: BeautifulSoup) -> list[str]:
+    """A ``<meta>`` with an attribute no page sets (an attribute broke out of its quotes)."""
+    problems = []
+    for meta in soup.find_all("meta"):
+        extra = {name for name in meta.attrs if name.lower() not in META_ATTRIBUTES}
+        if extra - {"http-equiv", "lang"} or (
+            "http-equiv" in meta.attrs and MARKER in str(meta.get("content", ""))
+        ):
+            problems.append(f"<meta> with attributes {sorted(meta.attrs)}")
+    return problems
+
+
+def meta_content(soup: BeautifulSoup, key: str) -> list[str]:
+    """The content of every ``<meta property=key>`` or ``<meta name=key>``."""
+    return [
+        str(meta.get("content", ""))
+        for meta in soup.find_all("meta")
+        if key in (meta.get("property"), meta.get("name"))
+    ]
+
+
+def jsonld_blocks(soup: BeautifulSoup) -> list[Any]:
+    return jsonld_problems(soup)[1]
+
+
+def jsonld_problems(soup: BeautifulSoup) -> tuple[list[str], list[Any]]:
+    """Every JSON-LD block must parse, and hold nothing that ends or comments the script."""
+    problems: list[str] = []
+    found: list[Any] = []
+    for script in soup.find_all("script", attrs={"type": "application/ld+json"}):
+        text = script.string or ""
+        lowered = text.lower()
+        for bad in ("</script", "<!--", "<script"):
+            if bad in lowered:
+                problems.append(f"JSON-LD holds a raw {bad!r}")
+        try:
+            found.append(json.loads(text))
+        except ValueError as error:
+            problems.append(f"JSON-LD does not parse ({error}): {text[:120]!r}")
+    return problems, found
+
+
+def same_or_shortened(value: str, found: str) -> bool:
+    """``found`` is ``value``, or its start cut at a word and ended with an ellipsis."""
+    value, found = plain(value), plain(found)
+    if found == value:
+        return True
+    head = found.removesuffix("…").rstrip(",;:. ")
+    return found.endswith("…") and len(head) >= 20 and value.startswith(head)
+
+
+def jsonld_values(soup: BeautifulSoup, key: str) -> list[str]:
+    """The values of ``key`` anywhere in the page's JSON-LD."""
+
+    def walk(data: Any) -> Iterable[str]:
+        if isinstance(data, dict):
+            for name, value in data.items():
+                if name == key and isinstance(value, str):
+                    yield value
+                else:
+                    yield from walk(value)
+        elif isinstance(data, list):
+            for value in data:
+                yield from walk(value)
+
+    return [value for block in jsonld_blocks(soup) for value in walk(block)]
+
+
+def facets(soup: BeautifulSoup) -> dict[str, list[str]]:
+    """Pagefind's filters and metadata of a page: ``{"filter:speaker": [...], "meta:by": ...}``."""
+    found: dict[str, list[str]] = {}
+    for span in soup.select(".recaps-search-facets [data-pagefind-filter]"):
+        found.setdefault(f"filter:{span['data-pagefind-filter']}", []).append(span.get_text())
+    for span in soup.select(".recaps-search-facets [data-pagefind-meta]"):
+        found.setdefault(f"meta:{span['data-pagefind-meta']}", []).append(span.get_text())
+    return found
+
+
+FACET_NAMES = frozenset(
+    {
+        "filter:type",
+        "filter:conference",
+        "filter:year",
+        "filter:speaker",
+        "filter:tag",
+        "filter:kind",
+        "meta:speakers",
+        "meta:conference",
+        "meta:date",
+        "meta:talks",
+        "meta:location",
+        "meta:by",
+    }
+)
+
+
+def facet_problems(soup: BeautifulSoup) -> list[str]:
+    """Facet markup an attack could add: a name of its own, or a facet outside the list."""
+    problems = [
+        f"unknown search facet {name!r}" for name in facets(soup) if name not in FACET_NAMES
+    ]
+    for el in soup.find_all(True, attrs={"data-pagefind-filter": True}):
+        if not el.find_parent(class_="recaps-search-facets"):
+            problems.append(f"search filter outside the facets: {str(el)[:80]!r}")
+    for el in soup.find_all(True, attrs={"data-pagefind-meta": True}):
+        if not el.find_parent(class_="recaps-search-facets"):
+            problems.append(f"search metadata outside the facets: {str(el)[:80]!r}")
+    return problems
+
+
+# --- Feeds: parsed as XML with no DTD and no entity expansion -----------------------------
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def parse_xml(path: Path) -> Any:
+    """Parse a feed or sitemap: a DTD is refused, entities never expanded, nothing fetched."""
+    data = path.read_bytes()
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        msg = f"{path.name} declares a DTD or entities"
+        raise ValueError(msg)
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    return etree.fromstring(data, parser)
+
+
+def entry_html_problems(fragment: str, attack: Attack, where: str) -> list[str]:
+    """A feed entry's HTML content must hold no script, handler or script URL."""
+    soup = BeautifulSoup(fragment, "html.parser")
+    empty = Baseline(frozenset(), Counter())
+    return [f"{where}: {problem}" for problem in html_problems(soup, attack, empty)]
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    title: str
+    link: str
+    authors: tuple[str, ...]
+    summary: str
+    #: RSS descriptions are HTML (readers render them); an Atom summary is text unless
+    #: its ``type`` says otherwise.
+    summary_is_html: bool
+    content: str
+    categories: tuple[str, ...]
+
+
+def feed_entries(path: Path) -> tuple[list[FeedEntry], list[str]]:
+    """The entries of an Atom or RSS feed, and the problems met reading it."""
+    try:
+        root = parse_xml(path)
+    except (OSError, ValueError, etree.XMLSyntaxError) as error:
+        return [], [f"{path.name}: {error}"]
+    entries = []
+    if root.tag == f"{ATOM}feed":
+        for entry in root.iter(f"{ATOM}entry"):
+            entries.append(
+                FeedEntry(
+                    title=entry.findtext(f"{ATOM}title") or "",
+                    link=next((li.get("href", "") for li in entry.iter(f"{ATOM}link")), ""),
+                    authors=tuple(
+                        a.findtext(f"{ATOM}name") or "" for a in entry.iter(f"{ATOM}author")
+                    ),
+                    summary=entry.findtext(f"{ATOM}summary") or "",
+                    summary_is_html=any(
+                        s.get("type") in {"html", "xhtml"} for s in entry.iter(f"{ATOM}summary")
+                    ),
+                    content=entry.findtext(f"{ATOM}content") or "",
+                    categories=tuple(c.get("term", "") for c in entry.iter(f"{ATOM}category")),
+                )
+            )
+    else:
+        dc = "{http://purl.org/dc/elements/1.1/}"
+        for item in root.iter("item"):
+            entries.append(
+                FeedEntry(
+                    title=item.findtext("title") or "",
+                    link=item.findtext("link") or "",
+                    authors=tuple(c.text or "" for c in item.iter(f"{dc}creator")),
+                    summary=item.findtext("description") or "",
+                    summary_is_html=True,
+                    content=item.findtext("{http://purl.org/rss/1.0/modules/content/}encoded")
+                    or "",
+                    categories=tuple(c.text or "" for c in item.iter("category")),
+                )
+            )
+    return entries, []
+
+
+def feed_problems(outdir: Path, feed: str, attack: Attack, title: str) -> list[str]:
+    """Read both formats of a feed: the entry titled ``title`` is there, and harmless."""
+    problems = []
+    for kind in ("atom", "rss"):
+        path = outdir / feed / f"{kind}.xml"
+        where = f"{feed}/{kind}.xml"
+        if not path.is_file():
+            problems.append(f"{where}: not written")
+            continue
+        entries, errors = feed_entries(path)
+        problems += errors
+        matching = [e for e in entries if plain(e.title) == plain(title)]
+        if not errors and not matching:
+            problems.append(f"{where}: no entry titled {title[:60]!r}")
+        for entry in entries:
+            problems += entry_html_problems(entry.content, attack, f"{where} content")
+            if entry.summary_is_html:
+                problems += entry_html_problems(entry.summary, attack, f"{where} summary")
+    return problems
+
+
+def feed_text(entry: FeedEntry, field: str) -> str:
+    """What a feed reader shows of an entry's field (HTML read as a reader renders it)."""
+    value = getattr(entry, field)
+    if field == "content" or (field == "summary" and entry.summary_is_html):
+        return BeautifulSoup(value, "html.parser").get_text()
+    return str(value)
+
+
+# --- The catalogue sinks ------------------------------------------------------------------
+
+
+def _catalogue_files(stem: str, payload: str) -> dict[str, str]:
+    """A conference, a speaker and a talk with the attack in every text and URL field,
+    and a recap showing the talk through a card, a grid and both roles."""
+    ident, year, p, url = entry_id(stem), entry_year(stem), yaml_string(payload), url_form(payload)
+    catalogue = f"""\
+conferences:
+  - id: {ident}
+    name: {p}
+    series: {p}
+    start: {year}-06-01
+    end: {year}-06-03
+    location: {p}
+    url: {yaml_string(url)}
+    description: {p}
+speakers:
+  - id: {ident}
+    name: {p}
+    aliases: [{p}]
+    url: {yaml_string(url)}
+talks:
+  - id: {ident}/talk
+    conference: {ident}
+    title: {p}
+    speakers: [{ident}]
+    kind: keynote
+    date: {year}-06-02
+    abstract: {p}
+    video: {yaml_string(url + "#video")}
+    slides: {yaml_string(url + "#slides")}
+    tags: [{ident}]
+"""
+    recap = f"""\
+---
+title: Recap of {ident}
+date: {year}-07-01
+authors: [Control Author]
+conference: {ident}
+---
+
+# Recap of {ident}
+
+```{{talk-card}} {ident}/talk
+```
+
+```{{talk-grid}}
+:conference: {ident}
+```
+
+The talk {{talk}}`{ident}/talk` by {{speaker}}`{ident}`.
+"""
+    return {f"talks/{stem}.yaml": catalogue, f"recaps/{stem}.md": recap}
+
+
+def _catalogue_page(kind: str) -> Callable[[str], str]:
+    def page(stem: str) -> str:
+        ident = entry_id(stem)
+        return {
+            "talk": f"talks/{ident}/talk.html",
+            "conference": f"conferences/{ident}.html",
+            "speaker": f"speakers/{ident}.html",
+            "year": f"years/{entry_year(stem)}.html",
+            "tag": f"tags/{ident}.html",
+            "recap": f"recaps/{stem}.html",
+        }[kind]
+
+    return page
+
+
+def _check_catalogue(outdir: Path, stem: str, attack: Attack, _baseline: Baseline) -> list[str]:
+    """Every page of the entries: harmless, and showing each value as text."""
+    p = attack.payload
+    ident = entry_id(stem)
+    problems = []
+    expect = {
+        # page: values it must show as text
+        "talk": (p,),  # title, abstract, speaker, conference
+        "conference": (p,),
+        "speaker": (p,),
+        "year": (p,),
+        "tag": (p,),
+        "recap": (p,),
+    }
+    for kind, values in expect.items():
+        page = _catalogue_page(kind)(stem)
+        problems += harmless_page(outdir, page, attack)
+        soup = page_soup(outdir, page)
+        if soup is None:
+            continue
+        problems += [f"{page}: {problem}" for problem in facet_problems(soup)]
+        problems += [
+            f"{page}: {v[:40]!r} not shown as text" for v in values if not shown(v, main_text(soup))
+        ]
+    # The recap shows the talk four times (card, grid card, role) and the speaker by role.
+    recap = page_soup(outdir, _catalogue_page("recap")(stem))
+    if recap is not None:
+        links = [
+            a
+            for a in recap.select("main a")
+            if str(a.get("href", "")).endswith((f"{ident}/talk.html", f"speakers/{ident}.html"))
+        ]
+        texts = [a.get_text() for a in links if shown(p, a.get_text())]
+        if len(texts) < 4:
+            problems.append(f"recap: {len(texts)} links titled with the value, expected >= 4")
+        video = recap.select("a.recaps-video-link")
+        if [a["href"] for a in video] != [url_form(p) + "#video"] * len(video) or not video:
+            problems.append(f"recap: video links {[a.get('href') for a in video]!r}")
+    problems += _check_structured(outdir, stem, attack)
+    problems += _check_meta(outdir, stem, attack)
+    problems += _check_search(outdir, stem, attack)
+    problems += feed_problems(outdir, f"feeds/{ident}", attack, p)
+    return problems
+
+
+def _check_structured(outdir: Path, stem: str, attack: Attack) -> list[str]:
+    """JSON-LD of the conference, talk and speaker pages holds each value as data."""
+    p, problems = attack.payload, []
+    wanted = {
+        "talk": {"name": [p], "description": [p]},
+        "conference": {"name": [p], "description": [p], "address": [p]},
+        "speaker": {"name": [p]},
+    }
+    for kind, fields in wanted.items():
+        page = _catalogue_page(kind)(stem)
+        soup = page_soup(outdir, page)
+        if soup is None:
+            continue
+        if not jsonld_blocks(soup):
+            problems.append(f"{page}: no JSON-LD")
+            continue
+        for key, values in fields.items():
+            found = jsonld_values(soup, key)
+            for value in values:
+                if not any(same_or_shortened(value, f) for f in found):
+                    problems.append(f"{page}: JSON-LD {key} {found[:3]!r} lacks the value")
+    speaker = page_soup(outdir, _catalogue_page("speaker")(stem))
+    if speaker is not None:
+        aliases = [
+            block["mainEntity"].get("alternateName")
+            for block in jsonld_blocks(speaker)
+            if isinstance(block, dict) and isinstance(block.get("mainEntity"), dict)
+        ]
+        if [[plain(a) for a in found] for found in aliases] != [[plain(p)]]:
+            problems.append(f"speaker JSON-LD alternateName {str(aliases)[:80]!r}")
+    return problems
+
+
+def _check_meta(outdir: Path, stem: str, attack: Attack) -> list[str]:
+    """Open Graph, Twitter and description tags hold the value as an attribute's text."""
+    p, problems = attack.payload, []
+    for kind, key in (("talk", "og:title"), ("conference", "og:title"), ("speaker", "og:title")):
+        page = _catalogue_page(kind)(stem)
+        soup = page_soup(outdir, page)
+        if soup is None:
+            continue
+        titles = meta_content(soup, key)
+        if [plain(t) for t in titles] != [plain(p)]:
+            problems.append(f"{page}: {key} {[t[:60] for t in titles]!r}")
+        for description in meta_content(soup, "description") + meta_content(soup, "og:description"):
+            if kind != "speaker" and not same_or_shortened(p, description):
+                problems.append(f"{page}: description {description[:60]!r} lacks the value")
+    return problems
+
+
+def _check_search(outdir: Path, stem: str, attack: Attack) -> list[str]:
+    """Pagefind's filters name the speaker and conference by their text."""
+    p, problems = attack.payload, []
+    expected = {
+        "talk": {"filter:speaker": [p], "filter:conference": [p], "meta:speakers": [p]},
+        "conference": {"filter:conference": [p], "meta:location": [p]},
+        "speaker": {"filter:speaker": [p], "filter:conference": [p]},
+        "recap": {"filter:speaker": [p], "filter:conference": [p]},
+    }
+    for kind, wanted in expected.items():
+        page = _catalogue_page(kind)(stem)
+        soup = page_soup(outdir, page)
+        if soup is None:
+            continue
+        found = facets(soup)
+        for name, values in wanted.items():
+            if [plain(v) for v in found.get(name, [])] != [plain(v) for v in values]:
+                problems.append(f"{page}: search {name} {str(found.get(name))[:80]!r}")
+    return problems
+
+
+def located_warnings(warnings: str, path: str) -> set[int]:
+    """The lines of ``path`` that the build's warnings name."""
+    return {int(line) for line in re.findall(rf"{re.escape(path)}:(\d+): WARNING", warnings)}
+
+
+def _refused_files(stem: str, payload: str) -> dict[str, str]:
+    """The attack where the catalogue wants a URL, a slug or a kind: each entry is refused."""
+    ident, year, p = entry_id(stem), entry_year(stem), yaml_string(payload)
+    dates = f"start: {year}-03-01\n    end: {year}-03-02"
+    ok = f"{ident}-ok"
+    talks = "".join(
+        f"  - id: {ok}/{slug}\n    conference: {ok}\n    title: Refused {slug}\n    {field}\n"
+        for slug, field in (
+            ("video", f"video: {p}"),
+            ("slides", f"slides: {p}"),
+            ("tags", f"tags: [{p}]"),
+            ("kind", f"kind: {p}"),
+            ("speakers", f"speakers: [{p}]"),
+        )
+    )
+    catalogue = f"""\
+conferences:
+  - id: {ident}
+    name: Refused conference
+    {dates}
+    url: {p}
+  - id: {ok}
+    name: Accepted conference
+    {dates}
+speakers:
+  - id: {ident}
+    name: Refused speaker
+    url: {p}
+talks:
+{talks}  - id: {p}
+    conference: {ok}
+    title: Refused id
+  - id: {ok}/embedded
+    conference: {ok}
+    title: Embedded URL
+    video: {yaml_string("https://evil.example/" + payload)}
+"""
+    recap = f"""\
+---
+title: Refused front matter
+date: 1900-01-01
+authors: [Control Author]
+sources:
+  - title: Refused source
+    url: {p}
+tags: [{p}]
+---
+
+# Refused front matter of {ident}
+
+Nothing hostile is left here.
+"""
+    return {f"talks/{stem}.yaml": catalogue, f"recaps/{stem}.md": recap}
+
+
+def _check_refused(outdir: Path, stem: str, attack: Attack, baseline: Baseline) -> list[str]:
+    """Every refusal is a warning at its line, and nothing refused reaches the site."""
+    ident, problems = entry_id(stem), []
+    warnings = _WARNINGS.get(outdir, "")
+    # conference url, speaker url, video, slides, tags, kind, speakers, id
+    lines = located_warnings(warnings, f"talks/{stem}.yaml")
+    if len(lines) < 8:
+        problems.append(f"talks/{stem}.yaml: {len(lines)} located refusals, expected 8")
+    lines = located_warnings(warnings, f"recaps/{stem}.md")
+    if len(lines) < 2:
+        problems.append(f"recaps/{stem}.md: {len(lines)} located refusals, expected 2")
+    refused = [
+        f"conferences/{ident}.html",
+        f"speakers/{ident}.html",
+        *(f"talks/{ident}-ok/{slug}.html" for slug in ("video", "slides", "tags", "kind")),
+        f"talks/{ident}-ok/speakers.html",
+    ]
+    problems += [
+        f"{page}: written for a refused entry" for page in refused if (outdir / page).exists()
+    ]
+    embedded = outdir / f"talks/{ident}-ok/embedded.html"
+    if _NOT_IN_URL.search(attack.payload) and embedded.exists():
+        problems.append(f"{embedded.name}: a URL with whitespace or a control was accepted")
+    pages = [f"conferences/{ident}-ok.html", f"recaps/{stem}.html"]
+    if embedded.exists():
+        pages.append(f"talks/{ident}-ok/embedded.html")
+    for page in pages:
+        problems += harmless_page(outdir, page, attack)
+        soup = page_soup(outdir, page)
+        if soup is not None and page != pages[-1] and MARKER in main_text(soup):
+            problems.append(f"{page}: shows part of a refused value")
+    for kind in ("atom", "rss"):
+        feed = outdir / f"feeds/{ident}-ok/{kind}.xml"
+        entries, errors = feed_entries(feed)
+        problems += errors
+        for entry in entries:
+            problems += entry_html_problems(entry.content, attack, feed.name)
+    return problems
+
+
+_WARNINGS: dict[Path, str] = {}
+
+
+def _front_matter_files(stem: str, payload: str) -> dict[str, str]:
+    """A recap whose title, authors, sources and description are the attack."""
+    p, url = yaml_string(payload), yaml_string(url_form(payload))
+    return {
+        f"recaps/{stem}.md": f"""\
+---
+title: {p}
+date: {front_matter_year(stem)}-08-01
+authors: [{p}, Second Author]
+sources:
+  - title: {p}
+    url: {url}
+    author: {p}
+description: {p}
+---
+
+# Front matter of {stem}
+
+The opening paragraph of the recap.
+"""
+    }
+
+
+def front_matter_year(stem: str) -> int:
+    """Newer than every other recap: these fill the site feed, the sidebar and the home page."""
+    return 2040 - _ATTACK_INDEX[attack_name(stem)]
+
+
+def _check_front_matter(outdir: Path, stem: str, attack: Attack, baseline: Baseline) -> list[str]:
+    p, page = attack.payload, f"recaps/{stem}.html"
+    problems = harmless_page(outdir, page, attack)
+    soup = page_soup(outdir, page)
+    if soup is None:
+        return problems
+    problems += [f"{page}: {problem}" for problem in facet_problems(soup)]
+    header = soup.select_one(".recaps-header")
+    if header is None:
+        problems.append(f"{page}: no recap header")
+    else:
+        text = header.get_text()
+        if plain(text).count(plain(p)) < 3:  # author, source title, source author
+            problems.append(f"{page}: header {text[:120]!r} lacks the values")
+        hrefs = [a.get("href") for a in header.select("a.recaps-source")]
+        if hrefs != [url_form(p)]:
+            problems.append(f"{page}: source links {hrefs!r}")
+    checks = {
+        "JSON-LD headline": jsonld_values(soup, "headline"),
+        "JSON-LD description": jsonld_values(soup, "description"),
+        "JSON-LD author": jsonld_values(soup, "name")[:1],
+        "meta description": meta_content(soup, "description"),
+        "og:description": meta_content(soup, "og:description"),
+        "article:author": meta_content(soup, "article:author")[:1],
+        "search by": [facets(soup).get("meta:by", [""])[0].rpartition(", ")[0]],
+    }
+    for what, values in checks.items():
+        if [plain(v) for v in values] != [plain(p)]:
+            problems.append(f"{page}: {what} {[v[:60] for v in values]!r}")
+    based_on = [b.get("isBasedOn") for b in jsonld_blocks(soup) if isinstance(b, dict)]
+    if based_on != [[url_form(p)]]:
+        problems.append(f"{page}: JSON-LD isBasedOn {str(based_on)[:80]!r}")
+    year = f"years/{front_matter_year(stem)}.html"
+    problems += harmless_page(outdir, year, attack)
+    year_soup = page_soup(outdir, year)
+    if year_soup is not None and not shown(p, main_text(year_soup)):
+        problems.append(f"{year}: does not list the recap's title")
+    for kind in ("atom", "rss"):
+        feed = outdir / "feeds" / f"{kind}.xml"
+        entries, errors = feed_entries(feed)
+        problems += errors
+        mine = [e for e in entries if e.link.endswith(f"/recaps/{stem}.html")]
+        if len(mine) != 1:
+            problems.append(f"feeds/{kind}.xml: {len(mine)} entries for the recap")
+            continue
+        entry = mine[0]
+        if plain(entry.title) != plain(p):
+            problems.append(f"feeds/{kind}.xml: title {entry.title[:80]!r}")
+        if [plain(a) for a in entry.authors[:1]] != [plain(p)]:
+            problems.append(f"feeds/{kind}.xml: authors {entry.authors!r}")
+        if plain(feed_text(entry, "summary")) != plain(p):
+            problems.append(f"feeds/{kind}.xml: summary {entry.summary[:80]!r}")
+        problems += entry_html_problems(entry.content, attack, f"feeds/{kind}.xml content")
+        if entry.summary_is_html:
+            problems += entry_html_problems(entry.summary, attack, f"feeds/{kind}.xml summary")
+    return problems
+
+
+def _photo_files(stem: str, payload: str) -> dict[str, str]:
+    """A recap with a photo whose alt, credit, credit URL, license and caption are the attack."""
+    p, fence = yaml_string(payload), _fence(payload)
+    return {
+        f"recaps/{stem}.md": f"""\
+---
+title: Photos of {entry_id(stem)}
+date: {entry_year(stem)}-09-01
+authors: [Control Author]
+---
+
+# Photos of {stem}
+
+The opening paragraph of the recap.
+
+{fence}{{photo}} /logo.png
+---
+alt: {p}
+credit: {p}
+credit-url: {yaml_string(url_form(payload))}
+license: {p}
+---
+{payload}
+{fence}
+
+{fence}{{photo}} /logo.png
+---
+alt: Second photo
+credit: Second photographer
+credit-url: {p}
+---
+{fence}
+"""
+    }
+
+
+def _check_photo(outdir: Path, stem: str, attack: Attack, baseline: Baseline) -> list[str]:
+    p, page = attack.payload, f"recaps/{stem}.html"
+    problems: list[str] = []
+    soup = page_soup(outdir, page)
+    if soup is None:
+        return [f"{page}: not written"]
+    problems += [f"{page}: {problem}" for problem in facet_problems(soup)]
+    figures = soup.select("figure.recaps-photo")
+    if len(figures) != 2:
+        return [*problems, f"{page}: {len(figures)} photos, expected 2"]
+    image = figures[0].find("img")
+    if image is None or plain(str(image.get("alt"))) != plain(p):
+        problems.append(f"{page}: img alt {image and str(image.get('alt'))[:60]!r}")
+    credit = figures[0].select_one(".recaps-photo-credit")
+    if credit is None or plain(credit.get_text()).count(plain(p)) < 2:  # name and license
+        problems.append(f"{page}: credit line {credit and credit.get_text()[:80]!r}")
+    links = [a.get("href") for a in figures[0].select("a.recaps-credit-name")]
+    if links != [url_form(p)]:
+        problems.append(f"{page}: credit links {links!r}")
+    if figures[1].select("a.recaps-credit-name"):
+        problems.append(f"{page}: a credit linked to a refused URL")
+    section = soup.select_one("section.recaps-credits")
+    if section is None or plain(section.get_text()).count(plain(p)) < 3:  # alt, name, license
+        problems.append(f"{page}: the credits section lacks the values")
+    alts = meta_content(soup, "og:image:alt")
+    if [plain(a) for a in alts] != [plain(p)]:
+        problems.append(f"{page}: og:image:alt {[a[:60] for a in alts]!r}")
+    credits = page_soup(outdir, "credits.html")
+    if credits is None or plain(main_text(credits)).count(plain(p)) < 2:  # name and alt
+        problems.append("credits.html: does not list the credit and the alt text")
+    return problems
+
+
+CATALOGUE_SINKS: tuple[Sink, ...] = (
+    Sink(
+        "catalogue",
+        _catalogue_files,
+        _catalogue_page("talk"),
+        checkers=(_check_catalogue,),
+    ),
+    # Refused with a warning that names the file and line: no value to show.
+    Sink(
+        "catalogue-refused",
+        _refused_files,
+        lambda stem: f"conferences/{entry_id(stem)}-ok.html",
+        shows_marker=False,
+        checkers=(_check_refused,),
+    ),
+    Sink(
+        "front-matter",
+        _front_matter_files,
+        lambda stem: f"recaps/{stem}.html",
+        checkers=(_check_front_matter,),
+    ),
+    Sink("photo", _photo_files, lambda stem: f"recaps/{stem}.html", checkers=(_check_photo,)),
+)
+"""Sinks of catalogue and front-matter values; build them with ``CONTROL`` among the attacks."""
+
+
+def note_warnings(build: CorpusBuild) -> CorpusBuild:
+    """Let checkers read the build's warnings (they get the output folder only)."""
+    _WARNINGS[build.outdir] = build.warnings
+    return build
