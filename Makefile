@@ -21,8 +21,9 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
+# The search index is updated after each rebuild without making the rebuild wait for it.
 serve: $(STAMP)  ## Build, serve on http://127.0.0.1:8000 and rebuild on every edit.
-	$(BIN)/sphinx-autobuild --host $(HOST) --port $(PORT) --jobs auto -b dirhtml \
+	RECAPS_SEARCH_INDEX=background $(BIN)/sphinx-autobuild --host $(HOST) --port $(PORT) --jobs auto -b dirhtml \
 		--watch src \
 		--ignore '*/.venv/*' --ignore '*/.git/*' --ignore '*/tests/*' --ignore '*/node_modules/*' \
 		--ignore '*/.*_cache/*' --ignore '*/__pycache__/*' --ignore '*.egg-info/*' \

@@ -1,0 +1,156 @@
+"""The search index is rebuilt only when a page changed, and in the background on request."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from sphinx.testing.util import SphinxTestApp
+
+from conference_recaps.discovery.outputs import OutputDigests
+from conference_recaps.discovery.search import BUNDLE_DIR, MODE_VARIABLE, IndexFiles
+
+ROOT = Path(__file__).parent / "roots" / "test-discovery"
+
+
+def build(srcdir: Path, builddir: Path) -> str:
+    """Build; return the status output (warnings fail the test)."""
+    status, warnings = StringIO(), StringIO()
+    app = SphinxTestApp(
+        "dirhtml", srcdir=srcdir, builddir=builddir, status=status, warning=warnings
+    )
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    assert "WARNING" not in warnings.getvalue(), warnings.getvalue()
+    return status.getvalue()
+
+
+def bundle_files(outdir: Path) -> dict[str, bytes]:
+    bundle = outdir / BUNDLE_DIR
+    return {
+        path.relative_to(bundle).as_posix(): path.read_bytes()
+        for path in sorted(bundle.rglob("*"))
+        if path.is_file()
+    }
+
+
+def files_of(builddir: Path) -> IndexFiles:
+    return IndexFiles(builddir / "dirhtml", builddir / "doctrees", "dirhtml")
+
+
+def test_a_rebuild_without_changed_pages_keeps_the_index(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(ROOT, site)
+    first = build(site, tmp_path / "build")
+    assert "building the search index with Pagefind... done" in first
+    # Pagefind's own files (reproducible.py rewrites the entry and the filter files).
+    fragments = sorted((tmp_path / "build" / "dirhtml" / BUNDLE_DIR / "fragment").iterdir())
+    before = [path.stat().st_mtime_ns for path in fragments]
+
+    second = build(site, tmp_path / "build")
+
+    assert "search index: no page changed, kept as it is" in second
+    assert "building the search index" not in second
+    assert [path.stat().st_mtime_ns for path in fragments] == before
+
+
+def test_a_changed_page_rebuilds_the_index_as_a_clean_build_writes_it(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(ROOT, site)
+    build(site, tmp_path / "incremental")
+    recap = site / "recaps" / "2019" / "djangocon.md"
+    recap.write_text(recap.read_text() + "\nA word nobody searched for: zanzibarian.\n")
+
+    status = build(site, tmp_path / "incremental")
+    build(site, tmp_path / "clean")
+
+    assert "building the search index with Pagefind... done" in status
+    incremental = bundle_files(tmp_path / "incremental" / "dirhtml")
+    assert incremental == bundle_files(tmp_path / "clean" / "dirhtml")
+    # Nothing of the swap is left behind.
+    leftovers = list((tmp_path / "incremental" / "dirhtml").glob(f"{BUNDLE_DIR}.*"))
+    assert leftovers == []
+
+
+def test_a_missing_index_is_rebuilt_even_when_no_page_changed(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(ROOT, site)
+    build(site, tmp_path / "build")
+    shutil.rmtree(tmp_path / "build" / "dirhtml" / BUNDLE_DIR)
+
+    status = build(site, tmp_path / "build")
+
+    assert "building the search index with Pagefind... done" in status
+    assert (tmp_path / "build" / "dirhtml" / BUNDLE_DIR / "pagefind-ui.js").is_file()
+
+
+def test_the_background_mode_returns_first_and_writes_the_same_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(ROOT, site)
+    build(site, tmp_path / "foreground")
+    monkeypatch.setenv(MODE_VARIABLE, "background")
+
+    status = build(site, tmp_path / "background")
+
+    assert "search index: updating in the background" in status
+    files = files_of(tmp_path / "background")
+    deadline = time.monotonic() + 120
+    while files.pending() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not files.pending(), files.log.read_text()
+    assert "search index updated in" in files.log.read_text()
+    # The background index is stabilised as reproducible.py stabilises a foreground one.
+    assert bundle_files(tmp_path / "background" / "dirhtml") == bundle_files(
+        tmp_path / "foreground" / "dirhtml"
+    )
+    # And a rebuild with no change starts no indexer.
+    assert "no page changed, kept as it is" in build(site, tmp_path / "background")
+
+
+def test_digests_are_read_again_only_when_a_file_changed(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    (out / "a").mkdir(parents=True)
+    (out / BUNDLE_DIR).mkdir()
+    page = out / "a" / "index.html"
+    page.write_text("<p>one</p>")
+    (out / BUNDLE_DIR / "skip.html").write_text("never read")
+    (out / "style.css").write_text("not html")
+    digests = OutputDigests(out)
+
+    first = digests.scan(".html", skip=[BUNDLE_DIR])
+    assert list(first) == ["a/index.html"]
+    # Same size and mtime: the cached digest is trusted (the file is not read).
+    stat = page.stat()
+    page.write_text("<p>two</p>")
+    os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert digests.scan(".html", skip=[BUNDLE_DIR]) == first
+    # A new mtime: read again.
+    os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    assert digests.scan(".html", skip=[BUNDLE_DIR]) != first
+    # A removed file leaves the cache.
+    page.unlink()
+    assert digests.scan(".html", skip=[BUNDLE_DIR]) == {}
+    assert digests.known == {}
+
+
+def test_digests_survive_a_reload_only_for_the_same_folder(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "index.html").write_text("<p>one</p>")
+    state = tmp_path / "state"
+    digests = OutputDigests(out)
+    digests.scan(".html")
+    digests.save(state)
+
+    assert OutputDigests.load(out, state).known == digests.known
+    assert OutputDigests.load(tmp_path / "elsewhere", state).known == {}
+    state.write_bytes(b"not a pickle")
+    assert OutputDigests.load(out, state).known == {}
