@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import datetime
 import html
+import importlib.metadata
 import re
+import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
@@ -31,6 +33,7 @@ from feedgen.feed import FeedGenerator
 from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 
+from conference_recaps.discovery.outputs import OutputDigests, digest, load_state, save_state
 from conference_recaps.discovery.site import (
     base_url,
     classify,
@@ -222,12 +225,15 @@ def _add_talk(
         entry.category(term=tag)
 
 
-def _write(feed: FeedGenerator, outdir: Path, conference_id: str | None) -> None:
+def _write(feed: FeedGenerator, outdir: Path, conference_id: str | None) -> list[Path]:
+    paths = []
     for kind in ("atom", "rss"):
         path = outdir / feed_path(conference_id, kind)
         path.parent.mkdir(parents=True, exist_ok=True)
         data = feed.atom_str(pretty=True) if kind == "atom" else feed.rss_str(pretty=True)
         path.write_bytes(data)
+        paths.append(path)
+    return paths
 
 
 def _finish(feed: FeedGenerator, dates: list[datetime.datetime]) -> None:
@@ -237,8 +243,61 @@ def _finish(feed: FeedGenerator, dates: list[datetime.datetime]) -> None:
     feed.pubDate(latest)
 
 
+class FeedInputs:
+    """Everything a feed shows, as a digest: a feed whose digest did not change is kept.
+
+    A recap's entry carries its page as written, so its digest includes the digest of
+    that page (read again only when the page was rewritten); a talk's entry is made
+    from the catalogue alone. The code and the settings count for every feed.
+    """
+
+    def __init__(self, app: Sphinx, site: Site) -> None:
+        # Imported here: the package's __init__ imports this module while it initialises.
+        from conference_recaps import _code_fingerprint  # noqa: PLC0415
+
+        self.builder = app.builder
+        self.site = site
+        self.outdir = Path(app.outdir)
+        self.pages_path = Path(app.doctreedir) / f"recaps-feeds-pages.{app.builder.name}"
+        self.pages = OutputDigests.load(self.outdir, self.pages_path)
+        config = app.config
+        self.common = digest(
+            _code_fingerprint(),
+            importlib.metadata.version("feedgen"),
+            config.project,
+            config.language,
+            config.author,
+            base_url(config),
+        )
+
+    def recap(self, recap: RecapInfo, meta: Any) -> tuple[Any, ...]:
+        page = output_file(self.builder, recap.docname)
+        try:
+            relpath = page.relative_to(self.outdir).as_posix()
+        except ValueError:
+            relpath = str(page)
+        description = getattr(meta, "description", None) if meta is not None else None
+        return (recap, description, self.pages.of(relpath))
+
+    def talk(self, catalogue: Catalogue, talk: Talk) -> tuple[Any, ...]:
+        conference = catalogue.conferences.get(talk.conference)
+        return (
+            talk,
+            speaker_names(catalogue, talk),
+            talk_date(catalogue, talk),
+            conference.name if conference else None,
+            page_exists(catalogue, "talk", talk.id),
+        )
+
+    def save(self) -> None:
+        self.pages.save(self.pages_path)
+
+
 def write_feeds(app: Sphinx) -> list[Path]:
-    """Write the site's feed and one per conference; return the folders written."""
+    """Write the site's feed and one per conference whose content changed.
+
+    Return the feeds written. Feeds of conferences that left the catalogue are removed.
+    """
     builder = app.builder
     config = app.config
     outdir = Path(app.outdir)
@@ -248,23 +307,49 @@ def write_feeds(app: Sphinx) -> list[Path]:
     language = str(config.language or "en")
     author = str(config.author or config.project)
     recaps_meta = app.env.domains["recaps"].data["recaps"]
+    state_path = Path(app.doctreedir) / f"recaps-feeds.{builder.name}"
+    previous: dict[str, str] = load_state(state_path).get("feeds", {})
+    inputs = FeedInputs(app, site)
+    current: dict[str, str] = {}
+    written: list[Path] = []
 
-    feed = _new_feed(
-        title=f"{config.project}: recaps",
-        subtitle=f"The newest recaps on {config.project}.",
-        page=base,
-        self_url=base + feed_path(None, "atom"),
-        language=language,
-        author=author,
-    )
+    def unchanged(key: str, fingerprint: str) -> bool:
+        current[key] = fingerprint
+        conference_id = key or None
+        return previous.get(key) == fingerprint and all(
+            (outdir / feed_path(conference_id, kind)).is_file() for kind in ("atom", "rss")
+        )
+
     newest = site.recaps[:SITE_FEED_SIZE]
-    for recap in newest:
-        _add_recap(feed, builder, recap, recaps_meta.get(recap.docname))
-    _finish(feed, [moment(r.date) for r in newest if r.date])
-    _write(feed, outdir, None)
+    site_inputs = [inputs.recap(r, recaps_meta.get(r.docname)) for r in newest]
+    if not unchanged("", digest(inputs.common, site_inputs)):
+        feed = _new_feed(
+            title=f"{config.project}: recaps",
+            subtitle=f"The newest recaps on {config.project}.",
+            page=base,
+            self_url=base + feed_path(None, "atom"),
+            language=language,
+            author=author,
+        )
+        for recap in newest:
+            _add_recap(feed, builder, recap, recaps_meta.get(recap.docname))
+        _finish(feed, [moment(r.date) for r in newest if r.date])
+        written += _write(feed, outdir, None)
 
     for conference in catalogue.conferences.values():
-        _conference_feed(
+        fingerprint = digest(
+            inputs.common,
+            conference,
+            page_exists(catalogue, "conference", conference.id),
+            [
+                inputs.recap(r, recaps_meta.get(r.docname))
+                for r in site.recaps_of_conference.get(conference.id, [])
+            ],
+            [inputs.talk(catalogue, t) for t in catalogue.talks_of_conference(conference.id)],
+        )
+        if unchanged(conference.id, fingerprint):
+            continue
+        written += _conference_feed(
             app,
             site,
             conference,
@@ -273,7 +358,11 @@ def write_feeds(app: Sphinx) -> list[Path]:
             author=author,
             recaps_meta=recaps_meta,
         )
-    return [outdir / FEEDS_DIR]
+    for gone in set(previous) - set(current):
+        shutil.rmtree(outdir / FEEDS_DIR / gone, ignore_errors=True)
+    inputs.save()
+    save_state(state_path, {"feeds": current})
+    return written
 
 
 def _conference_feed(
@@ -285,7 +374,7 @@ def _conference_feed(
     language: str,
     author: str,
     recaps_meta: dict[str, Any],
-) -> None:
+) -> list[Path]:
     builder = app.builder
     catalogue = site.catalogue
     has_page = page_exists(catalogue, "conference", conference.id)
@@ -318,7 +407,7 @@ def _conference_feed(
     if not dates:
         dates.append(moment(conference.end))
     _finish(feed, dates)
-    _write(feed, outdir, conference.id)
+    return _write(feed, outdir, conference.id)
 
 
 def _write_feeds(app: Sphinx, exception: BaseException | None) -> None:
