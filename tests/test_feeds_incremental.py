@@ -1,4 +1,4 @@
-"""Feeds are written again only when what they show changed."""
+"""Feeds and the sitemap are written again only when what they show changed."""
 
 from __future__ import annotations
 
@@ -82,3 +82,19 @@ def test_a_missing_feed_is_written_again(tmp_path: Path) -> None:
     after = build(site, tmp_path / "build")
 
     assert "pycon-au-2021/rss.xml" in after
+
+
+def test_the_sitemap_is_kept_when_no_url_or_date_changed(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(ROOT, site)
+    build(site, tmp_path / "build")
+    sitemap = tmp_path / "build" / "dirhtml" / "sitemap.xml"
+    before = sitemap.stat().st_mtime_ns
+
+    build(site, tmp_path / "build")
+    assert sitemap.stat().st_mtime_ns == before
+
+    recap = site / "recaps" / "2019" / "djangocon.md"
+    recap.write_text(recap.read_text().replace("date: 2019-", "date: 2020-", 1))
+    build(site, tmp_path / "build")
+    assert sitemap.stat().st_mtime_ns != before

@@ -30,6 +30,7 @@ from xml.etree import ElementTree
 
 from sphinx.util import logging
 
+from conference_recaps.discovery.outputs import digest, load_state, save_state
 from conference_recaps.discovery.site import (
     UTILITY_PAGES,
     base_url,
@@ -210,10 +211,32 @@ def _write_files(app: Sphinx, exception: BaseException | None) -> None:
     builder: Builder = app.builder
     outdir = Path(app.outdir)
     base = base_url(app.config)
-    write_sitemap(sitemap_entries(app), outdir, base)
+    entries = sitemap_entries(app)
+    # Kept when no URL or date changed and the files are there (they are only ever
+    # written from these entries).
+    state_path = Path(app.doctreedir) / f"recaps-sitemap.{builder.name}"
+    previous = load_state(state_path)
+    fingerprint = digest(base, MAX_URLS, entries)
+    files = [outdir / name for name in previous.get("files", ())]
+    if (
+        previous.get("fingerprint") != fingerprint
+        or not files
+        or not all(f.is_file() for f in files)
+    ):
+        written = write_sitemap(entries, outdir, base)
+        save_state(
+            state_path,
+            {
+                "fingerprint": fingerprint,
+                "files": [f.relative_to(outdir).as_posix() for f in written],
+            },
+        )
     if not _has_own_robots(app):
         search = builder.get_target_uri("search")
-        (outdir / "robots.txt").write_text(robots_txt(base, search), encoding="utf-8")
+        robots = outdir / "robots.txt"
+        text = robots_txt(base, search)
+        if not robots.is_file() or robots.read_text(encoding="utf-8") != text:
+            robots.write_text(text, encoding="utf-8")
 
 
 def setup_sitemap(app: Sphinx) -> None:
