@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help serve html test check lock clean bench bench-catalogue
+.PHONY: help serve html test check lock clean bench bench-pyvideo bench-catalogue
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 10
@@ -44,6 +44,9 @@ check: $(STAMP)  ## Linters, type checks and the content checker.
 N ?= 500 2000 8000
 bench: $(STAMP)  ## Time full and incremental builds of synthetic sites (N="500 2000" for a quick run).
 	$(BIN)/python benchmarks/site.py --compare-jobs --talks $(N)
+
+bench-pyvideo: $(STAMP)  ## Time a full build at the pyvideo.org scale: 22,000 talks (target: 10 min, 4 GB).
+	$(BIN)/python benchmarks/site.py --full-only --talks 22000
 
 bench-catalogue: $(STAMP)  ## Time loading a generated 25,000-talk catalogue (target: 3 s, 500 MB).
 	$(BIN)/python benchmarks/catalogue.py
