@@ -8,7 +8,11 @@ indexes) are left out so a search finds the entry itself, not every list it is o
 
 After a successful HTML build, ``python -m pagefind --site <outdir>`` writes the index
 to ``<outdir>/pagefind/`` (the binary ships with the ``pagefind[extended]`` package and
-works offline), so ``make html``, ``make serve`` and Read the Docs all get it. The
+works offline), so ``make html``, ``make serve`` and Read the Docs all get it. Pagefind
+runs only when a page changed: the index is fingerprinted by the content of every page
+(see :mod:`.outputs`), and a new index replaces the old one only when it is complete.
+With ``RECAPS_SEARCH_INDEX=background`` (``make serve`` sets it) the build does not wait
+for Pagefind: a process of its own writes the index after the build and swaps it in. The
 theme's search box leads to ``/search/``, which this module turns into Pagefind's UI
 (``?q=`` starts a search). Every path is relative, so the search also works on Read
 the Docs pull-request previews, served under another prefix.
