@@ -104,7 +104,9 @@ def entry_key(entry: Entry) -> str:
 
 def fingerprint(entry: Entry) -> str:
     """A digest of an entry's content (not its position), stable across processes."""
-    values = tuple(getattr(entry, name) for name in entry.__dataclass_fields__ if name != "position")
+    values = tuple(
+        getattr(entry, name) for name in entry.__dataclass_fields__ if name != "position"
+    )
     return hashlib.blake2b(pickle.dumps(values, protocol=5), digest_size=12).hexdigest()
 
 
