@@ -11,8 +11,13 @@ from pathlib import Path
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
-from conference_recaps.discovery.outputs import OutputDigests
-from conference_recaps.discovery.search import BUNDLE_DIR, MODE_VARIABLE, IndexFiles
+from conference_recaps.discovery.outputs import OutputDigests, save_state
+from conference_recaps.discovery.search import (
+    BUNDLE_DIR,
+    MODE_VARIABLE,
+    IndexFiles,
+    background_main,
+)
 
 ROOT = Path(__file__).parent / "roots" / "test-discovery"
 
@@ -154,3 +159,22 @@ def test_digests_survive_a_reload_only_for_the_same_folder(tmp_path: Path) -> No
     assert OutputDigests.load(tmp_path / "elsewhere", state).known == {}
     state.write_bytes(b"not a pickle")
     assert OutputDigests.load(out, state).known == {}
+
+
+def test_an_indexer_for_pages_since_changed_leaves_the_index_alone(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(ROOT, site)
+    build(site, tmp_path / "build")
+    files = files_of(tmp_path / "build")
+    live = bundle_files(files.outdir)
+
+    # An earlier build asked for an index of pages that have since been edited back:
+    # the next build, finding the live index current, says so.
+    save_state(files.requested, {"fingerprint": "stale"})
+    assert "no page changed, kept as it is" in build(site, tmp_path / "build")
+    # So the indexer that earlier build started writes nothing.
+    assert background_main([str(files.outdir), str(files.doctreedir), "dirhtml", "stale"]) == 0
+
+    assert not files.pending()
+    assert bundle_files(files.outdir) == live
+    assert list(files.outdir.glob(f"{BUNDLE_DIR}.*")) == []

@@ -407,10 +407,12 @@ class SiteIndex:
         self.held = _lock(
             files.swap_lock if background else files.run_lock, exclusive=not background
         )
+        # Recorded even when nothing is to be done, so that an indexer still at work for
+        # an earlier build (pages since edited back) knows its index is stale.
+        save_state(files.requested, {"fingerprint": fingerprint})
         if files.indexed_fingerprint() == fingerprint:
             logger.info("search index: no page changed, kept as it is")
             return
-        save_state(files.requested, {"fingerprint": fingerprint})
         if background:
             _start_background(files, fingerprint)
             logger.info("search index: updating in the background (log: %s)", files.log)
@@ -468,6 +470,9 @@ def background_main(argv: list[str] | None = None) -> int:
         # Wait until no build reads the live index any more, then swap.
         swap = _lock(files.swap_lock, exclusive=True)
         try:
+            if load_state(files.requested).get("fingerprint") != fingerprint:
+                shutil.rmtree(fresh, ignore_errors=True)
+                return 0  # the pages changed while Pagefind ran: this index is stale
             put_in_place(files.outdir, fresh)
             save_state(files.indexed, {"fingerprint": fingerprint})
         finally:
