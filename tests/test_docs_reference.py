@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 
 import pytest
 from bs4 import BeautifulSoup
-from conference_recaps.frontmatter import RecapMeta
 from docutils import nodes
 from sphinx.util.console import strip_colors
 
@@ -24,6 +23,7 @@ from conference_recaps.docs_reference import (
     inline_nodes,
     member_docstrings,
 )
+from conference_recaps.frontmatter import RecapMeta
 
 if TYPE_CHECKING:
     from sphinx.testing.util import SphinxTestApp
