@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sphinx.testing.util import SphinxTestApp
 
 pytest_plugins = ("sphinx.testing.fixtures", "quality.fixtures")
 
@@ -16,3 +19,20 @@ SITE_ROOT = TESTS.parent
 def rootdir() -> Path:
     """Where ``@pytest.mark.sphinx(testroot=...)`` finds ``test-<name>/`` folders."""
     return TESTS / "roots"
+
+
+@pytest.fixture(scope="session")
+def discovery_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """``test-discovery`` built once (dirhtml, no warning), shared by the discovery tests.
+
+    The feed, JSON-LD, SEO and search tests only read its output.
+    """
+    srcdir = tmp_path_factory.mktemp("discovery") / "src"
+    shutil.copytree(TESTS / "roots" / "test-discovery", srcdir)
+    app = SphinxTestApp("dirhtml", srcdir=srcdir)
+    try:
+        app.build()
+        assert "WARNING" not in app.warning.getvalue()
+        yield Path(app.outdir)
+    finally:
+        app.cleanup()

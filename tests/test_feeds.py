@@ -14,24 +14,16 @@ from sphinx.testing.util import SphinxTestApp
 from conference_recaps.discovery.feeds import absolute_html
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    pass
 
 ROOT = Path(__file__).parent / "roots" / "test-discovery"
 BASE = "https://recaps.example.org/archive/"
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    srcdir = tmp_path_factory.mktemp("feeds") / "src"
-    shutil.copytree(ROOT, srcdir)
-    app = SphinxTestApp("dirhtml", srcdir=srcdir)
-    try:
-        app.build()
-        assert "WARNING" not in app.warning.getvalue()
-        yield Path(app.outdir)
-    finally:
-        app.cleanup()
+@pytest.fixture
+def site(discovery_site: Path) -> Path:
+    return discovery_site
 
 
 def assert_absolute_urls(markup: str) -> None:

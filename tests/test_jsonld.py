@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import datetime
 import json
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from bs4 import BeautifulSoup
-from sphinx.testing.util import SphinxTestApp
 
 from conference_recaps.catalogue.model import Catalogue, Conference, Speaker, Talk
 from conference_recaps.discovery.jsonld import (
@@ -22,9 +20,8 @@ from conference_recaps.discovery.jsonld import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    pass
 
-ROOT = Path(__file__).parent / "roots" / "test-discovery"
 BASE = "https://recaps.example.org/archive/"
 
 #: Google's required properties per rich-result type (developers.google.com/search/docs).
@@ -37,17 +34,9 @@ REQUIRED = {
 }
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    srcdir = tmp_path_factory.mktemp("jsonld") / "src"
-    shutil.copytree(ROOT, srcdir)
-    app = SphinxTestApp("dirhtml", srcdir=srcdir)
-    try:
-        app.build()
-        assert "WARNING" not in app.warning.getvalue()
-        yield Path(app.outdir)
-    finally:
-        app.cleanup()
+@pytest.fixture
+def site(discovery_site: Path) -> Path:
+    return discovery_site
 
 
 def jsonld(page: Path) -> list[dict[str, Any]]:

@@ -2,33 +2,21 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 from bs4 import BeautifulSoup
-from sphinx.testing.util import SphinxTestApp
 
 from conference_recaps.discovery.search import facet_markup
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
-ROOT = Path(__file__).parent / "roots" / "test-discovery"
+    pass
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    srcdir = tmp_path_factory.mktemp("search") / "src"
-    shutil.copytree(ROOT, srcdir)
-    app = SphinxTestApp("dirhtml", srcdir=srcdir)
-    try:
-        app.build()
-        assert "WARNING" not in app.warning.getvalue()
-        yield Path(app.outdir)
-    finally:
-        app.cleanup()
+@pytest.fixture
+def site(discovery_site: Path) -> Path:
+    return discovery_site
 
 
 def facets(page: Path) -> tuple[dict[str, list[str]], dict[str, str]] | None:

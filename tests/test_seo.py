@@ -16,24 +16,16 @@ from conference_recaps.discovery.site import LOCAL_BASE_URL, resolve_base_url
 from conference_recaps.discovery.sitemap import robots_txt, write_sitemap
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    pass
 
 ROOT = Path(__file__).parent / "roots" / "test-discovery"
 BASE = "https://recaps.example.org/archive/"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    srcdir = tmp_path_factory.mktemp("seo") / "src"
-    shutil.copytree(ROOT, srcdir)
-    app = SphinxTestApp("dirhtml", srcdir=srcdir)
-    try:
-        app.build()
-        assert "WARNING" not in app.warning.getvalue()
-        yield Path(app.outdir)
-    finally:
-        app.cleanup()
+@pytest.fixture
+def site(discovery_site: Path) -> Path:
+    return discovery_site
 
 
 def tags(page: Path) -> dict[str, str]:
