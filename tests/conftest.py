@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,17 +21,20 @@ def rootdir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def discovery_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def discovery_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """``test-discovery`` built once (dirhtml, no warning), shared by the discovery tests.
 
-    The feed, JSON-LD, SEO and search tests only read its output.
+    The feed, JSON-LD, SEO and search tests only read its output. The app is cleaned up
+    right after the build, so docutils' global node registry is restored before any
+    other test builds in this process.
     """
     srcdir = tmp_path_factory.mktemp("discovery") / "src"
     shutil.copytree(TESTS / "roots" / "test-discovery", srcdir)
     app = SphinxTestApp("dirhtml", srcdir=srcdir)
     try:
         app.build()
-        assert "WARNING" not in app.warning.getvalue()
-        yield Path(app.outdir)
+        warnings = app.warning.getvalue()
     finally:
         app.cleanup()
+    assert "WARNING" not in warnings
+    return Path(app.outdir)
