@@ -65,9 +65,9 @@ def test_every_refusal_is_a_located_warning(app: SphinxTestApp) -> None:
             "repository [recaps.unsafe]",
             "pages/directives.md:19: WARNING: csv-table :file: is not allowed: it reads data "
             "from outside the page; put the rows in the directive's content [recaps.unsafe]",
-            "pages/directives.md:27: WARNING: math with \\href, \\class, \\cssId, \\style or "
-            "\\data is not allowed: MathJax would turn it into links and markup; it is "
-            "shown as text [recaps.unsafe]",
+            "pages/directives.md:27: WARNING: math with \\href, \\class, \\cssId, \\style, "
+            "\\data, \\html, \\bbox, \\mmlToken, \\require is not allowed: MathJax would "
+            "turn it into links, styles and markup; it is shown as text [recaps.unsafe]",
             f"pages/files.md:3: WARNING: image '{OUTSIDE}' removed: it is outside the "
             "repository; use an image file of the repository or an https address "
             "[recaps.unsafe]",
@@ -131,10 +131,10 @@ def test_every_refusal_is_a_located_warning(app: SphinxTestApp) -> None:
         "mailto:someone%40example.org",  # docutils' own obfuscation
         "files.html",
     }
-    assert links.find("img", src="../_images/ok.svg")
+    assert links.find("img", src="../_images/ok.png")
     files = _soup(app, "pages/files.html")
     assert {img["src"] for img in files.select("article img")} == {
-        "../_images/ok.svg",
+        "../_images/ok.png",
         "https://example.org/ok.png",
     }
     assert [a.get_text() for a in files.select("a.download")] == ["inside"]

@@ -50,6 +50,7 @@ from conference_recaps.catalogue.schema import (
     FieldType,
 )
 from conference_recaps.diagnostics import Problem, Subtype
+from conference_recaps.paths import access_problem
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -58,6 +59,12 @@ if TYPE_CHECKING:
 
 #: Larger files are refused: a catalogue this big should be split into ``talks/*.yaml``.
 MAX_FILE_BYTES: Final = 50 * 1024 * 1024
+#: The longest title, name or other short text; long texts have their own bound. A title
+#: is repeated on many pages (sidebars, lists, feeds), so one huge title grows the site.
+MAX_TEXT: Final = 300
+#: The longest abstract or description.
+MAX_LONG_TEXT: Final = 50_000
+_LONG_TEXTS: Final = frozenset({"abstract", "description"})
 #: Deeper nesting is refused (the catalogue needs four levels; front matter three).
 MAX_DEPTH: Final = 32
 
@@ -277,8 +284,20 @@ def _tag_message(tag: str) -> str:
     return f"YAML tags such as '{short}' are not supported; remove it (quote the value instead)"
 
 
-def read_source(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
-    """The file's text, or a problem if it is too big, unreadable or not UTF-8."""
+def read_source(path: Path, rel: str, root: Path) -> tuple[str | None, list[Problem]]:
+    """The file's text, or a problem if it is too big, unreadable or not UTF-8.
+
+    A file that is a link out of the repository (or into a hidden folder), or not a
+    regular file, is refused before it is opened: its contents would be shown on
+    every page made from the catalogue.
+    """
+    problem = access_problem(path, root, max_bytes=2**63)
+    if problem is not None:
+        return None, [
+            Problem(
+                rel, 0, 0, f"the file {problem}; a catalogue file must be a file of the repository"
+            )
+        ]
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -395,6 +414,14 @@ class Reader:
             if not value:
                 self.error(node, f"'{name}' is empty; give a value or remove the key")
                 return INVALID
+            limit = MAX_LONG_TEXT if name in _LONG_TEXTS else MAX_TEXT
+            if len(value) > limit:
+                self.error(
+                    node,
+                    f"'{name}' is {len(value)} characters long, more than the {limit} it may "
+                    "have; it is cut there: shorten it",
+                )
+                value = value[: limit - 1] + "\u2026"
             return value
         if not isinstance(node, BadNode):
             self.error(node, f"'{name}' must be a text, not {_describe(node)}")
@@ -688,7 +715,7 @@ def _load(root: Path, files: Sequence[Path]) -> tuple[Catalogue, list[Problem]]:
     declared: dict[str, set[str]] = {spec.list_name: set() for spec in ENTRY_SPECS}
     referenced_speakers: set[str] = set()
     for path, rel in zip(files, rel_paths, strict=True):
-        text, read_problems = read_source(path, rel)
+        text, read_problems = read_source(path, rel, root)
         problems += read_problems
         if text is None:
             continue

@@ -38,7 +38,9 @@ from conference_recaps.security.codec import setup_codec
 from conference_recaps.security.context import setup_context_escaping
 from conference_recaps.security.directives import setup_directive_overrides
 from conference_recaps.security.doctree import setup_doctree_check
-from conference_recaps.security.files import confinement_problem
+from conference_recaps.security.files import confinement_problem, setup_file_access
+from conference_recaps.security.math import setup_math
+from conference_recaps.security.pages import setup_page_rules
 from conference_recaps.security.parser import setup_parsers
 from conference_recaps.security.urls import is_safe_url, url_scheme
 
@@ -53,5 +55,8 @@ def setup_security(app: Sphinx) -> None:
     setup_parsers(app)
     setup_directive_overrides(app)
     setup_doctree_check(app)
+    setup_file_access(app)
+    setup_page_rules(app)
+    setup_math(app)
     setup_codec(app)
     setup_context_escaping(app)

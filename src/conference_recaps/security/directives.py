@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
@@ -12,7 +13,7 @@ from sphinx.directives.patches import CSVTable
 from sphinx.util.docutils import SphinxDirective
 
 from conference_recaps.diagnostics import Subtype, warn
-from conference_recaps.security.files import confinement_problem
+from conference_recaps.paths import access_problem
 from conference_recaps.security.urls import shorten
 
 if TYPE_CHECKING:
@@ -57,15 +58,23 @@ class DisabledDirective(SphinxDirective):
 
 
 class ConfinedLiteralInclude(LiteralInclude):
-    """``literalinclude`` that reads only files inside the repository."""
+    """``literalinclude`` that reads only files inside the repository.
+
+    Both files it may open are checked: the argument, resolved against the page, and
+    ``:diff:``, which Sphinx opens as written (relative to the working folder).
+    """
 
     def run(self) -> list[nodes.Node]:
+        files: list[tuple[str, str | Path]] = []
         if self.arguments:
-            _, path = self.env.relfn2path(self.arguments[0])
-            problem = confinement_problem(path, self.env.srcdir)
+            files.append((self.arguments[0], self.env.relfn2path(self.arguments[0])[1]))
+        if self.options.get("diff"):
+            files.append((self.options["diff"], Path(self.options["diff"]).absolute()))
+        for written, path in files:
+            problem = access_problem(path, self.env.srcdir)
             if problem is not None:
                 warn(
-                    f"literalinclude of {shorten(self.arguments[0])} refused: the file "
+                    f"literalinclude of {shorten(written)} refused: the file "
                     f"{problem}; include only files of the repository",
                     Subtype.unsafe,
                     location=self.get_location(),

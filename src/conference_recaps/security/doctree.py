@@ -28,7 +28,11 @@ META_ATTRIBUTES = frozenset({"name", "content", "property", "lang", "scheme", "m
 """Attributes a ``<meta>`` tag from a page may carry (not ``http-equiv`` nor ``charset``)."""
 
 
-_MATH_HTML = re.compile(r"\\(?:href|class|cssId|style|data|html)\b")
+MATH_MACROS = ("href", "class", "cssId", "style", "data", "html", "bbox", "mmlToken", "require")
+"""MathJax macros that make links, attributes, styles or load code: refused in math, on
+top of MathJax's own safe mode (``security/math.py``)."""
+_MACRO_LIST = ", ".join("\\" + macro for macro in MATH_MACROS)
+_MATH_HTML = re.compile(r"\\(?:" + "|".join(MATH_MACROS) + r")(?![A-Za-z])")
 
 
 def _unwrap(node: nodes.Element) -> None:
@@ -122,8 +126,8 @@ def check_doctree(
             _check_toctree(node, docname)
         elif isinstance(node, (nodes.math, nodes.math_block)) and _MATH_HTML.search(node.astext()):
             warn(
-                "math with \\href, \\class, \\cssId, \\style or \\data is not allowed: "
-                "MathJax would turn it into links and markup; it is shown as text",
+                f"math with {_MACRO_LIST} is not allowed: "
+                "MathJax would turn it into links, styles and markup; it is shown as text",
                 Subtype.unsafe,
                 location=_location(node, docname),
             )

@@ -4,7 +4,6 @@ may not enable what evaluates pages, and deep nesting is a located warning."""
 from __future__ import annotations
 
 import contextlib
-import re
 from typing import TYPE_CHECKING, Any
 
 from myst_parser.config.main import TopmatterReadError, merge_file_level, read_topmatter
@@ -15,6 +14,7 @@ from myst_parser.warnings_ import create_warning
 from sphinx.parsers import RSTParser
 
 from conference_recaps.diagnostics import Subtype, warn
+from conference_recaps.security.pages import front_matter_line, warn_unknown_keys
 from conference_recaps.security.urls import SAFE_SCHEMES
 
 if TYPE_CHECKING:
@@ -44,22 +44,6 @@ FILE_LEVEL_MYST_OPTIONS = frozenset(
 """The ``myst:`` front-matter keys a page may set: none of them changes what is parsed."""
 
 
-def _front_matter_line(source: str, key: str, parent: str | None = None) -> int:
-    """The 1-based line of ``key`` in the front matter (under ``parent`` if given)."""
-    lines = source.splitlines()
-    inside = parent is None
-    for number, line in enumerate(lines[1:], start=2):
-        if line.startswith(("---", "...")):
-            break
-        if parent is not None and re.match(rf"^{re.escape(parent)}\s*:", line):
-            inside = True
-            continue
-        indent = r"\s+" if parent is not None else ""
-        if inside and re.match(rf"^{indent}['\"]?{re.escape(key)}['\"]?\s*:", line):
-            return number
-    return 1
-
-
 def restrict_myst_config(config: Any) -> Any:
     """The MyST config with forbidden extensions and URL schemes taken out."""
     extensions = set(config.enable_extensions) - set(FORBIDDEN_MYST_EXTENSIONS)
@@ -77,7 +61,7 @@ def _safe_topmatter(topmatter: dict[str, Any], source: str, docname: str) -> dic
         warn(
             "front matter 'substitutions' ignored: substitutions are not available in this site",
             Subtype.unsafe,
-            location=(docname, _front_matter_line(source, "substitutions")),
+            location=(docname, front_matter_line(source, "substitutions")),
         )
     myst = cleaned.get("myst")
     if isinstance(myst, dict):
@@ -90,7 +74,7 @@ def _safe_topmatter(topmatter: dict[str, Any], source: str, docname: str) -> dic
                 f"front matter 'myst: {key}' ignored: a page may not change how it is "
                 f"parsed; allowed keys: {', '.join(sorted(FILE_LEVEL_MYST_OPTIONS))}",
                 Subtype.unsafe,
-                location=(docname, _front_matter_line(source, str(key), "myst")),
+                location=(docname, front_matter_line(source, str(key), "myst")),
             )
         cleaned["myst"] = kept
     return cleaned
@@ -110,6 +94,9 @@ class GuardedMystParser(MystParser):
             pass  # reported while rendering
         else:
             if topmatter:
+                # substitutions has its own warning in _safe_topmatter.
+                others = {k: v for k, v in topmatter.items() if k != "substitutions"}
+                warn_unknown_keys(others, inputstring, env.docname)
                 topmatter = _safe_topmatter(topmatter, inputstring, env.docname)
 
                 def warning(wtype: Any, msg: str) -> None:
