@@ -476,6 +476,16 @@ def plain(text: str) -> str:
     return " ".join(text.split())
 
 
+MAX_TEXT = 300
+"""The longest title or name the catalogue and front matter accept (docs/security.md):
+a longer one is reported and cut there, ending with an ellipsis."""
+
+
+def displayed(payload: str) -> str:
+    """How a title, name or other short catalogue value is shown: cut at ``MAX_TEXT``."""
+    return payload if len(payload) <= MAX_TEXT else payload[: MAX_TEXT - 1] + "\u2026"
+
+
 def shown(payload: str, text: str) -> bool:
     """Whether ``payload`` is in ``text`` as text (escaped on the way in, not mangled)."""
     return plain(payload) in plain(text)
@@ -823,7 +833,7 @@ def _catalogue_page(kind: str) -> Callable[[str], str]:
 
 def _check_catalogue(outdir: Path, stem: str, attack: Attack, _baseline: Baseline) -> list[str]:
     """Every page of the entries: harmless, and showing each value as text."""
-    p = attack.payload
+    p = displayed(attack.payload)
     ident = entry_id(stem)
     problems = []
     expect = {
@@ -868,7 +878,7 @@ def _check_catalogue(outdir: Path, stem: str, attack: Attack, _baseline: Baselin
 
 def _check_structured(outdir: Path, stem: str, attack: Attack) -> list[str]:
     """JSON-LD of the conference, talk and speaker pages holds each value as data."""
-    p, problems = attack.payload, []
+    p, problems = displayed(attack.payload), []
     wanted = {
         "talk": {"name": [p], "description": [p]},
         "conference": {"name": [p], "description": [p], "address": [p]},
@@ -901,7 +911,7 @@ def _check_structured(outdir: Path, stem: str, attack: Attack) -> list[str]:
 
 def _check_meta(outdir: Path, stem: str, attack: Attack) -> list[str]:
     """Open Graph, Twitter and description tags hold the value as an attribute's text."""
-    p, problems = attack.payload, []
+    p, problems = displayed(attack.payload), []
     for kind, key in (("talk", "og:title"), ("conference", "og:title"), ("speaker", "og:title")):
         page = _catalogue_page(kind)(stem)
         soup = page_soup(outdir, page)
@@ -918,7 +928,7 @@ def _check_meta(outdir: Path, stem: str, attack: Attack) -> list[str]:
 
 def _check_search(outdir: Path, stem: str, attack: Attack) -> list[str]:
     """Pagefind's filters name the speaker and conference by their text."""
-    p, problems = attack.payload, []
+    p, problems = displayed(attack.payload), []
     expected = {
         "talk": {"filter:speaker": [p], "filter:conference": [p], "meta:speakers": [p]},
         "conference": {"filter:conference": [p], "meta:location": [p]},
@@ -1069,7 +1079,7 @@ def front_matter_year(stem: str) -> int:
 
 
 def _check_front_matter(outdir: Path, stem: str, attack: Attack, baseline: Baseline) -> list[str]:
-    p, page = attack.payload, f"recaps/{stem}.html"
+    p, page = displayed(attack.payload), f"recaps/{stem}.html"
     problems = harmless_page(outdir, page, attack)
     soup = page_soup(outdir, page)
     if soup is None:
@@ -1163,7 +1173,7 @@ credit-url: {p}
 
 
 def _check_photo(outdir: Path, stem: str, attack: Attack, baseline: Baseline) -> list[str]:
-    p, page = attack.payload, f"recaps/{stem}.html"
+    p, page = displayed(attack.payload), f"recaps/{stem}.html"
     problems: list[str] = []
     soup = page_soup(outdir, page)
     if soup is None:

@@ -54,6 +54,9 @@ class Subtype(enum.Enum):
     """A ``photo`` lacks its ``alt`` text or ``credit``, or its image file is missing."""
     unsafe = "unsafe"
     """Content that could run script or read files outside the repository was removed."""
+    output = "output"
+    """The output check found, in a written file, a script, handler, frame or active file
+    that only the site itself may put there; the build stops."""
     encoding = "encoding"
     """A page's file is not UTF-8; it is built with the undecodable bytes replaced."""
     option = "option"

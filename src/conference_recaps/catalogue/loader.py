@@ -295,7 +295,7 @@ def read_source(path: Path, rel: str, root: Path) -> tuple[str | None, list[Prob
     if problem is not None:
         return None, [
             Problem(
-                rel, 0, 0, f"the file {problem}; a catalogue file must be a file of the repository"
+                rel, 1, 0, f"the file {problem}; a catalogue file must be a file of the repository"
             )
         ]
     try:

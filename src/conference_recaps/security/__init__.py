@@ -40,6 +40,7 @@ from conference_recaps.security.directives import setup_directive_overrides
 from conference_recaps.security.doctree import setup_doctree_check
 from conference_recaps.security.files import confinement_problem, setup_file_access
 from conference_recaps.security.math import setup_math
+from conference_recaps.security.output import setup_output_check
 from conference_recaps.security.pages import setup_page_rules
 from conference_recaps.security.parser import setup_parsers
 from conference_recaps.security.urls import is_safe_url, url_scheme
@@ -58,5 +59,6 @@ def setup_security(app: Sphinx) -> None:
     setup_file_access(app)
     setup_page_rules(app)
     setup_math(app)
+    setup_output_check(app)
     setup_codec(app)
     setup_context_escaping(app)

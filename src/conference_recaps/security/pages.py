@@ -112,34 +112,37 @@ def warn_unknown_keys(topmatter: Mapping[Any, object], source: str, docname: str
 
 
 def _check_metadata(app: Sphinx, doctree: nodes.document) -> None:
-    """Keep only allowed keys in the page's metadata, and bound its title.
+    """Keep only allowed keys in the page's metadata.
 
     The parser has warned about front-matter keys at their lines; this is the root
     check on what every other part (Open Graph, templates) reads, whatever made it.
     """
-    env = app.env
-    docname = env.docname
-    metadata = env.metadata.get(docname, {})
+    metadata = app.env.metadata.get(app.env.docname, {})
     for key in [key for key in metadata if key not in PAGE_KEYS]:
         del metadata[key]
-    title = env.titles.get(docname)
-    if title is not None and len(title.astext()) > MAX_TITLE:
-        heading = next(iter(doctree.findall(nodes.title)), None)
+
+
+def _bound_titles(app: Sphinx, doctree: nodes.document) -> None:
+    """Cut every heading longer than :data:`MAX_TITLE`, before Sphinx collects titles."""
+    docname = app.env.docname
+    for title in doctree.findall(nodes.title):
+        text = title.astext()
+        if len(text) <= MAX_TITLE:
+            continue
         warn(
-            f"the title is {len(title.astext())} characters long, more than {MAX_TITLE}; "
-            "it is cut there: shorten it (it is shown in every page's sidebar and in feeds)",
+            f"the title is {len(text)} characters long, more than {MAX_TITLE}; it is cut "
+            "there: shorten it (a page's title is shown in every page's sidebar and in feeds)",
             Subtype.unsafe,
-            location=heading if heading is not None and heading.line else (docname, None),
+            location=title if title.line else (docname, None),
         )
-        short = title.astext()[: MAX_TITLE - 1] + "\u2026"
-        for titles in (env.titles, env.longtitles):
-            titles[docname] = nodes.title(short, short)
-        if heading is not None:
-            heading[:] = [nodes.Text(short)]
+        short = text[: MAX_TITLE - 1] + "\u2026"
+        title[:] = [nodes.Text(short)]
 
 
 def setup_page_rules(app: Sphinx) -> None:
     """Check page names before reading, and metadata and titles once collected."""
     app.connect("env-before-read-docs", _check_names, priority=390)
-    # After Sphinx's metadata and title collectors (500).
+    # Before Sphinx's title and table-of-contents collectors (500), which copy titles.
+    app.connect("doctree-read", _bound_titles, priority=450)
+    # After Sphinx's metadata collector (500).
     app.connect("doctree-read", _check_metadata, priority=600)
