@@ -98,6 +98,19 @@ ATTACKS: tuple[Attack, ...] = (
     Attack("rest-link", "`click XSS <javascript:alert('XSS')>`_"),
     Attack("myst-role-raw", "{raw}`<script>alert('XSS')</script>`"),
     Attack("very-long", "XSS" + "A" * 100_000 + "<script>alert('XSS')</script>"),
+    # Issue 13, the second round: one vector per class, through every sink.
+    Attack(
+        "meta-attribute-breakout",
+        '0" http-equiv="refresh" content="0;url=https://evil.example/XSS',
+    ),
+    Attack("js-string-breakout", "x';alert('XSS');//"),
+    Attack("js-template-breakout", "${alert('XSS')}`;alert('XSS');//"),
+    Attack("mathjax-bbox", "\\bbox[background:url(javascript:alert('XSS'))]{XSS}"),
+    Attack("mathjax-mmltoken", "\\mmlToken{mi}[href=\"javascript:alert('XSS')\"]{XSS}"),
+    Attack("mathjax-href", "\\href{javascript:alert('XSS')}{XSS}"),
+    Attack("svg-data-image", "data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+#XSS"),
+    Attack("rss-description", "]]></description><script>alert('XSS')</script><description>"),
+    Attack("megabyte-title", "XSS" + "T" * 1_000_000),
 )
 
 
@@ -361,6 +374,107 @@ SINKS: tuple[Sink, ...] = (
         shows_marker=False,
     ),
 )
+
+
+# --- Issue 13: front-matter keys, document names and math ------------------------------
+
+MATH_MACROS = re.compile(
+    r"\\(?:href|class|cssId|style|data|html|bbox|mmlToken|require)(?![A-Za-z])"
+)
+"""MathJax macros that make links, styles or attributes (written independently of the
+extension's list): none may reach an element MathJax typesets."""
+
+
+def _head_problems(outdir: Path, stem: str, attack: Attack, _baseline: Baseline) -> list[str]:
+    """A dropped front-matter key leaves no trace in the page's ``<head>``."""
+    soup = page_soup(outdir, f"{stem}.html")
+    head = soup.find("head") if soup is not None else None
+    if head is None:
+        return [f"{stem}.html: not written"]
+    return [
+        f"{stem}.html: <head> holds {tag!s:.120}"
+        for tag in head.find_all(True)
+        if MARKER in str(tag)
+    ]
+
+
+def _math_problems(outdir: Path, stem: str, attack: Attack, _baseline: Baseline) -> list[str]:
+    """No link- or style-making macro in typeset math; MathJax runs in its safe mode."""
+    soup = page_soup(outdir, f"{stem}.html")
+    if soup is None:
+        return [f"{stem}.html: not written"]
+    problems = [
+        f"{stem}.html: math {el.get_text()[:80]!r}"
+        for el in soup.select(".math")
+        if MATH_MACROS.search(el.get_text())
+    ]
+    if soup.select(".math") and "ui/safe" not in str(soup):
+        problems.append(f"{stem}.html: MathJax is not in its safe mode")
+    return problems
+
+
+def file_name_of(stem: str, payload: str) -> str:
+    """A file name holding the payload, as a file system allows (no ``/``, no NUL)."""
+    name = payload.replace("/", "-").replace("\x00", "")
+    return f"{stem}-{name.encode()[:150].decode(errors='ignore')}"
+
+
+def _named_files(stem: str, payload: str) -> dict[str, str]:
+    return {
+        f"{stem}.md": f"---\norphan: true\n---\n# Page {stem}\n\nBody.\n",
+        f"{file_name_of(stem, payload)}.md": "---\norphan: true\n---\n# Named page\n\nBody.\n",
+    }
+
+
+def _name_problems(outdir: Path, stem: str, attack: Attack, _baseline: Baseline) -> list[str]:
+    """A page whose file name is not a safe name is not built, and the build says so."""
+    name = file_name_of(stem, attack.payload)
+    written = [p.name for p in outdir.iterdir() if p.name.startswith(f"{stem}-")]
+    problems = [f"page written for the file name {name!r}: {w!r}" for w in written]
+    warnings = _WARNINGS.get(outdir, "")
+    if "this page is not built" not in warnings or stem not in warnings:
+        problems.append(f"no error names the file {name[:80]!r}")
+    return problems
+
+
+ROUND_TWO_SINKS: tuple[Sink, ...] = (
+    Sink(
+        "front-matter-og-key",
+        lambda stem, p: _md_page(
+            stem, "Body.", f"og:description: {yaml_string(p)}\nog:image: {yaml_string(p)}\n"
+        ),
+        _html,
+        shows_marker=False,
+        checkers=(_head_problems,),
+    ),
+    Sink(
+        "front-matter-key",
+        lambda stem, p: _md_page(stem, "Body.", f"{yaml_string(p[:1000])}: x\n"),
+        _html,
+        shows_marker=False,
+        checkers=(_head_problems,),
+    ),
+    Sink("document-name", _named_files, _html, shows_marker=False, checkers=(_name_problems,)),
+    Sink(
+        "md-math-role",
+        lambda stem, p: _md_page(
+            stem, "Math {math}`" + p.replace("`", "").replace("\n", " ") + "`"
+        ),
+        _html,
+        shows_marker=False,
+        checkers=(_math_problems,),
+    ),
+    Sink(
+        "md-math-block",
+        lambda stem, p: _md_page(stem, "```{math}\n" + p.replace("`", "") + "\n```"),
+        _html,
+        shows_marker=False,
+        checkers=(_math_problems,),
+    ),
+)
+"""Where the second round's classes land: keys, names and math (issue 13)."""
+
+SINKS = (*SINKS, *ROUND_TWO_SINKS)
 
 
 @dataclass
@@ -745,6 +859,11 @@ def feed_problems(outdir: Path, feed: str, attack: Attack, title: str) -> list[s
         matching = [e for e in entries if plain(e.title) == plain(title)]
         if not errors and not matching:
             problems.append(f"{where}: no entry titled {title[:60]!r}")
+        if kind == "rss":
+            # RSS readers render the channel's <description> as HTML too (issue 13).
+            channel = parse_xml(path).find("channel")
+            description = channel.findtext("description") if channel is not None else ""
+            problems += entry_html_problems(description or "", attack, f"{where} description")
         for entry in entries:
             problems += entry_html_problems(entry.content, attack, f"{where} content")
             if entry.summary_is_html:
@@ -1173,7 +1292,7 @@ credit-url: {p}
 
 
 def _check_photo(outdir: Path, stem: str, attack: Attack, baseline: Baseline) -> list[str]:
-    p, page = displayed(attack.payload), f"recaps/{stem}.html"
+    p, page = attack.payload, f"recaps/{stem}.html"
     problems: list[str] = []
     soup = page_soup(outdir, page)
     if soup is None:

@@ -10,7 +10,16 @@ import pytest
 from bs4 import BeautifulSoup
 from sphinx.util.console import strip_colors
 
-from attacks import ATTACKS, MARKER, SINKS, Baseline, CorpusBuild, build_corpus, html_problems
+from attacks import (
+    ATTACKS,
+    MARKER,
+    SINKS,
+    Baseline,
+    CorpusBuild,
+    build_corpus,
+    html_problems,
+    note_warnings,
+)
 from conference_recaps.security import confinement_problem, is_safe_url, url_scheme
 
 if TYPE_CHECKING:
@@ -222,11 +231,13 @@ AVAILABLE_SINKS = [sink for sink in SINKS if sink.available()]
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> CorpusBuild:
     """Every attack through every sink, in one build of one site."""
     images = {"logo.png": b"\x89PNG\r\n\x1a\n"}
-    return build_corpus(
-        tmp_path_factory.mktemp("corpus") / "site",
-        AVAILABLE_SINKS,
-        ATTACKS,
-        static_files=images,
+    return note_warnings(
+        build_corpus(
+            tmp_path_factory.mktemp("corpus") / "site",
+            AVAILABLE_SINKS,
+            ATTACKS,
+            static_files=images,
+        )
     )
 
 

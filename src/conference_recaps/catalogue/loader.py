@@ -405,8 +405,12 @@ class Reader:
             found[name] = (key, value)
         return found
 
-    def text(self, node: Node, name: str) -> Any:
-        """A non-empty text (stripped), ``None`` if null, or :data:`INVALID`."""
+    def text(self, node: Node, name: str, *, bounded: bool = True) -> Any:
+        """A non-empty text (stripped), ``None`` if null, or :data:`INVALID`.
+
+        A text longer than its bound is reported and cut there (not a URL: a cut URL
+        would be another address).
+        """
         if isinstance(node, ScalarNode):
             if node.is_null:
                 return None
@@ -415,7 +419,7 @@ class Reader:
                 self.error(node, f"'{name}' is empty; give a value or remove the key")
                 return INVALID
             limit = MAX_LONG_TEXT if name in _LONG_TEXTS else MAX_TEXT
-            if len(value) > limit:
+            if bounded and len(value) > limit:
                 self.error(
                     node,
                     f"'{name}' is {len(value)} characters long, more than the {limit} it may "
@@ -452,7 +456,7 @@ class Reader:
             return INVALID
 
     def url(self, node: Node, name: str) -> Any:
-        value = self.text(node, name)
+        value = self.text(node, name, bounded=False)
         if isinstance(value, str) and not _URL.match(value):
             self.error(
                 node,

@@ -55,6 +55,8 @@ INLINE_SCRIPTS = frozenset(
         # Sphinx's layout: the page's name and a search option.
         "DOCUMENTATION_OPTIONS.pagename = '';",
         "DOCUMENTATION_OPTIONS.search_as_you_type = false;",
+        # Sphinx's basic search box (sidebars that use searchbox.html).
+        "document.getElementById('').style.display = \"\"",
     }
 )
 """The shapes of inline scripts the templates write (string literals emptied, spaces
