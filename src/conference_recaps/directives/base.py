@@ -20,6 +20,8 @@ from conference_recaps.diagnostics import Subtype, warn
 if TYPE_CHECKING:
     import datetime
 
+    from docutils.nodes import Node
+
 _MONTHS = (
     "January",
     "February",
@@ -34,6 +36,33 @@ _MONTHS = (
     "November",
     "December",
 )
+
+# ``literal``, or a role such as :class:`Name` / :role:`text <target>`.
+_INLINE = re.compile(r"``(?P<literal>.+?)``|:[\w:.-]+:`(?P<role>[^`]+)`")
+
+
+def inline_nodes(text: str) -> list[Node]:
+    """Text nodes for a help string, with its ````literal```` and roles as literal nodes."""
+    text = " ".join(text.split())
+    result: list[Node] = []
+    position = 0
+    for match in _INLINE.finditer(text):
+        if match.start() > position:
+            result.append(nodes.Text(text[position : match.start()]))
+        if match.group("literal") is not None:
+            result.append(nodes.literal("", match.group("literal")))
+        else:
+            role_text = match.group("role")
+            explicit = re.fullmatch(r"(?P<title>.+?)\s*<(?P<target>[^>]+)>", role_text)
+            shown = explicit.group("title") if explicit else role_text.lstrip("~!")
+            if not explicit and role_text.startswith("~"):
+                shown = shown.rpartition(".")[2]
+            result.append(nodes.literal("", shown))
+        position = match.end()
+    if position < len(text):
+        result.append(nodes.Text(text[position:]))
+    return result
+
 
 _HTTP_URL = re.compile(r"^https?://[^\s/?#@\x00-\x1f\x7f]+[^\s\x00-\x1f\x7f]*$", re.IGNORECASE)
 
