@@ -18,7 +18,7 @@ from sphinx.transforms import SphinxTransform
 
 from conference_recaps.config import get_config
 from conference_recaps.diagnostics import warn
-from conference_recaps.directives.base import date_node, safe_url
+from conference_recaps.directives.base import date_node
 from conference_recaps.directives.links import make_link
 from conference_recaps.domain import (
     get_catalogue,
@@ -28,6 +28,7 @@ from conference_recaps.domain import (
     set_recap_meta,
 )
 from conference_recaps.frontmatter import read_front_matter
+from conference_recaps.urls import safe_url
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

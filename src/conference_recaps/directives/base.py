@@ -1,4 +1,4 @@
-"""What every directive and role of the site shares: option checks, safe URLs, dates.
+"""What every directive and role of the site shares: option checks, help text, dates.
 
 Directives subclass :class:`RecapsDirective`. Its options are declared twice on purpose:
 ``option_spec`` for docutils (every value arrives as text) and ``option_help`` for the
@@ -16,26 +16,12 @@ from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
 from conference_recaps.diagnostics import Subtype, warn
+from conference_recaps.text import long_date
 
 if TYPE_CHECKING:
     import datetime
 
     from docutils.nodes import Node
-
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 # ``literal``, or a role such as :class:`Name` / :role:`text <target>`.
 _INLINE = re.compile(r"``(?P<literal>.+?)``|:[\w:.-]+:`(?P<role>[^`]+)`")
@@ -64,24 +50,8 @@ def inline_nodes(text: str) -> list[Node]:
     return result
 
 
-_HTTP_URL = re.compile(r"^https?://[^\s/?#@\x00-\x1f\x7f]+[^\s\x00-\x1f\x7f]*$", re.IGNORECASE)
-
-
-def safe_url(url: str | None) -> str | None:
-    """``url`` if it is an absolute http(s) URL without spaces or control characters."""
-    if url is None:
-        return None
-    url = url.strip()
-    return url if _HTTP_URL.match(url) else None
-
-
-def format_date(date: datetime.date) -> str:
-    """``25 September 2019``: English month names whatever the machine's locale."""
-    return f"{date.day} {_MONTHS[date.month - 1]} {date.year}"
-
-
 def date_node(date: datetime.date) -> nodes.inline:
-    return nodes.inline("", format_date(date), classes=["recaps-date"])
+    return nodes.inline("", long_date(date), classes=["recaps-date"])
 
 
 class RecapsDirective(SphinxDirective):

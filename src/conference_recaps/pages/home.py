@@ -19,9 +19,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from docutils import nodes
 
 from conference_recaps.directives.base import RecapsDirective
-from conference_recaps.pages.generate import digest, long_date
+from conference_recaps.pages.generate import digest
 from conference_recaps.pages.state import get_pages_domain
-from conference_recaps.pages.urls import catalogue_page, index_page
+from conference_recaps.text import long_date
+from conference_recaps.urls import catalogue_page, index_page
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
