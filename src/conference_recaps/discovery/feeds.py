@@ -43,6 +43,7 @@ from conference_recaps.discovery.site import (
     talk_date,
 )
 from conference_recaps.pages.site import Site
+from conference_recaps.text import kind_label
 from conference_recaps.urls import catalogue_page, is_http_url, page_exists
 
 if TYPE_CHECKING:
@@ -180,7 +181,7 @@ def talk_summary_html(catalogue: Catalogue, talk: Talk, *, conference_url: str |
     date = talk_date(catalogue, talk)
     facts = []
     if names:
-        facts.append(f"{talk.kind.value.capitalize()} by {html.escape(', '.join(names))}")
+        facts.append(f"{kind_label(talk.kind)} by {html.escape(', '.join(names))}")
     if conference is not None:
         name = html.escape(conference.name)
         where = f'<a href="{html.escape(conference_url)}">{name}</a>' if conference_url else name

@@ -41,7 +41,7 @@ from sphinx.util.display import status_iterator
 from sphinx.util.osutil import relative_uri
 from sphinx.util.parallel import ParallelTasks, parallel_available
 
-from conference_recaps.text import long_date
+from conference_recaps.text import kind_label, long_date
 from conference_recaps.urls import catalogue_page, index_page, safe_url
 
 if TYPE_CHECKING:
@@ -101,6 +101,7 @@ def body_environment() -> jinja2.Environment:
     # A second guard behind the catalogue's and the directives' own checks.
     env.filters["http_url"] = safe_url
     env.filters["long_date"] = long_date
+    env.filters["kind_label"] = kind_label
     env.filters["paragraphs"] = paragraphs
     env.globals["catalogue_page"] = catalogue_page
     env.globals["index_page"] = index_page
