@@ -112,13 +112,32 @@ def warn_unknown_keys(topmatter: Mapping[Any, object], source: str, docname: str
 
 
 def _check_metadata(app: Sphinx, doctree: nodes.document) -> None:
-    """Keep only allowed keys in the page's metadata.
+    """Take fields outside the allowlist out of the page's docinfo, before Sphinx reads it.
 
-    The parser has warned about front-matter keys at their lines; this is the root
-    check on what every other part (Open Graph, templates) reads, whatever made it.
+    The docinfo (front matter, or a reST field list at the top) is what becomes
+    ``env.metadata`` and so reaches the page's ``<head>``. The parser has warned about
+    front-matter keys at their lines; this is the root check, whatever made the field.
+    MyST's own entries (``myst_slugs``) are not fields and stay.
     """
     metadata = app.env.metadata.get(app.env.docname, {})
-    for key in [key for key in metadata if key not in PAGE_KEYS]:
+    for docinfo in list(doctree.findall(nodes.docinfo)):
+        for item in list(docinfo.children):
+            field = isinstance(item, nodes.field)
+            name = item[0].astext() if field else item.__class__.__name__
+            if name not in PAGE_KEYS:
+                docinfo.remove(item)
+                metadata.pop(name, None)  # MyST also adds front matter eagerly
+
+
+def _check_collected_metadata(app: Sphinx, doctree: nodes.document) -> None:
+    """Drop any text-valued metadata key outside the allowlist, however it got there.
+
+    MyST adds front matter to ``env.metadata`` while parsing, also when its field list
+    does not become a docinfo. Values an extension sets itself (MyST's ``myst_slugs``)
+    are not text and stay.
+    """
+    metadata = app.env.metadata.get(app.env.docname, {})
+    for key in [k for k, v in metadata.items() if k not in PAGE_KEYS and isinstance(v, str)]:
         del metadata[key]
 
 
@@ -144,5 +163,6 @@ def setup_page_rules(app: Sphinx) -> None:
     app.connect("env-before-read-docs", _check_names, priority=390)
     # Before Sphinx's title and table-of-contents collectors (500), which copy titles.
     app.connect("doctree-read", _bound_titles, priority=450)
-    # After Sphinx's metadata collector (500).
-    app.connect("doctree-read", _check_metadata, priority=600)
+    # Before Sphinx's metadata collector (500) reads the docinfo.
+    app.connect("doctree-read", _check_metadata, priority=450)
+    app.connect("doctree-read", _check_collected_metadata, priority=600)
