@@ -80,6 +80,10 @@ def _safe_topmatter(topmatter: dict[str, Any], source: str, docname: str) -> dic
     return cleaned
 
 
+MAX_LINK = 2000
+"""The longest link address, in characters (browsers and servers refuse longer ones)."""
+
+
 class GuardedMystParser(MystParser):
     """MyST's parser, with the front matter's ``myst:`` settings held to the allowlist."""
 
@@ -106,7 +110,22 @@ class GuardedMystParser(MystParser):
         parser = create_md_parser(restrict_myst_config(config), SphinxRenderer)
         # markdown-it silently turns javascript:/data: links into text; let them through
         # to the doctree check instead, which removes them with a file:line warning.
-        parser.validateLink = lambda url: True  # type: ignore[method-assign]
+        docname = env.docname
+
+        def validate_link(url: str) -> bool:
+            # MyST looks a link's address up as a file; a name longer than the file
+            # system allows stops the whole build with a traceback.
+            if len(url) <= MAX_LINK:
+                return True
+            warn(
+                f"a link address of {len(url)} characters is shown as text: an address "
+                f"may have at most {MAX_LINK}",
+                Subtype.unsafe,
+                location=(docname, None),
+            )
+            return False
+
+        parser.validateLink = validate_link  # type: ignore[method-assign]
         parser.options["document"] = document
         # After a RecursionError, rendering nothing lets MyST set the document settings
         # its own transforms read.
