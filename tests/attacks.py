@@ -597,9 +597,13 @@ MAX_TEXT = 300
 a longer one is reported and cut there, ending with an ellipsis."""
 
 
-def displayed(payload: str) -> str:
-    """How a title, name or other short catalogue value is shown: cut at ``MAX_TEXT``."""
-    return payload if len(payload) <= MAX_TEXT else payload[: MAX_TEXT - 1] + "\u2026"
+MAX_LONG_TEXT = 50_000
+"""The longest abstract or description."""
+
+
+def displayed(payload: str, limit: int = MAX_TEXT) -> str:
+    """How a title, name or other catalogue value is shown: cut at ``limit``."""
+    return payload if len(payload) <= limit else payload[: limit - 1] + "\u2026"
 
 
 def shown(payload: str, text: str) -> bool:
@@ -988,7 +992,9 @@ def _check_catalogue(outdir: Path, stem: str, attack: Attack, _baseline: Baselin
         if len(texts) < 4:
             problems.append(f"recap: {len(texts)} links titled with the value, expected >= 4")
         video = recap.select("a.recaps-video-link")
-        if [a["href"] for a in video] != [url_form(p) + "#video"] * len(video) or not video:
+        if [a["href"] for a in video] != [url_form(attack.payload) + "#video"] * len(
+            video
+        ) or not video:
             problems.append(f"recap: video links {[a.get('href') for a in video]!r}")
     problems += _check_structured(outdir, stem, attack)
     problems += _check_meta(outdir, stem, attack)
@@ -1000,9 +1006,10 @@ def _check_catalogue(outdir: Path, stem: str, attack: Attack, _baseline: Baselin
 def _check_structured(outdir: Path, stem: str, attack: Attack) -> list[str]:
     """JSON-LD of the conference, talk and speaker pages holds each value as data."""
     p, problems = displayed(attack.payload), []
+    long = displayed(attack.payload, MAX_LONG_TEXT)
     wanted = {
-        "talk": {"name": [p], "description": [p]},
-        "conference": {"name": [p], "description": [p], "address": [p]},
+        "talk": {"name": [p], "description": [long]},
+        "conference": {"name": [p], "description": [long], "address": [p]},
         "speaker": {"name": [p]},
     }
     for kind, fields in wanted.items():
@@ -1214,7 +1221,7 @@ def _check_front_matter(outdir: Path, stem: str, attack: Attack, baseline: Basel
         if plain(text).count(plain(p)) < 3:  # author, source title, source author
             problems.append(f"{page}: header {text[:120]!r} lacks the values")
         hrefs = [a.get("href") for a in header.select("a.recaps-source")]
-        if hrefs != [url_form(p)]:
+        if hrefs != [url_form(attack.payload)]:
             problems.append(f"{page}: source links {hrefs!r}")
     checks = {
         "JSON-LD headline": jsonld_values(soup, "headline"),
@@ -1225,11 +1232,13 @@ def _check_front_matter(outdir: Path, stem: str, attack: Attack, baseline: Basel
         "article:author": meta_content(soup, "article:author")[:1],
         "search by": [facets(soup).get("meta:by", [""])[0].rpartition(", ")[0]],
     }
+    long = displayed(attack.payload, MAX_LONG_TEXT)
     for what, values in checks.items():
-        if [plain(v) for v in values] != [plain(p)]:
+        expected = long if "description" in what else p
+        if [plain(v) for v in values] != [plain(expected)]:
             problems.append(f"{page}: {what} {[v[:60] for v in values]!r}")
     based_on = [b.get("isBasedOn") for b in jsonld_blocks(soup) if isinstance(b, dict)]
-    if based_on != [[url_form(p)]]:
+    if based_on != [[url_form(attack.payload)]]:
         problems.append(f"{page}: JSON-LD isBasedOn {str(based_on)[:80]!r}")
     year = f"years/{front_matter_year(stem)}.html"
     problems += harmless_page(outdir, year, attack)
@@ -1249,7 +1258,7 @@ def _check_front_matter(outdir: Path, stem: str, attack: Attack, baseline: Basel
             problems.append(f"feeds/{kind}.xml: title {entry.title[:80]!r}")
         if [plain(a) for a in entry.authors[:1]] != [plain(p)]:
             problems.append(f"feeds/{kind}.xml: authors {entry.authors!r}")
-        if plain(feed_text(entry, "summary")) != plain(p):
+        if plain(feed_text(entry, "summary")) != plain(long):
             problems.append(f"feeds/{kind}.xml: summary {entry.summary[:80]!r}")
         problems += entry_html_problems(entry.content, attack, f"feeds/{kind}.xml content")
         if entry.summary_is_html:
