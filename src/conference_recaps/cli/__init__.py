@@ -12,7 +12,7 @@ import importlib
 import sys
 from typing import TYPE_CHECKING
 
-from conference_recaps import __version__
+from conference_recaps.version import __version__
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -31,9 +31,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from conference_recaps import __version__
 from conference_recaps.cli.new import NewError, Site
 from conference_recaps.diagnostics import Problem, Subtype
+from conference_recaps.version import __version__
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
