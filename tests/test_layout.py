@@ -90,3 +90,16 @@ def test_imports_have_no_cycle() -> None:
         if name not in state:
             visit(name, [name])
     assert cycles == []
+
+
+def test_the_extension_does_not_import_the_command_line() -> None:
+    graph = import_graph()
+    seen: set[str] = set()
+    todo = [ROOT]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        todo.extend(graph.get(name, ()))
+    assert sorted(m for m in seen if m.startswith(f"{ROOT}.cli")) == []
