@@ -429,6 +429,22 @@ def new_conference(site: Site, args: argparse.Namespace, prompter: Prompter) -> 
         ident = prompter.ask("Conference id", free_id, _slug(name))
     else:
         ident = free_id(_slug(name))
+    start, end = _conference_dates(args, prompter)
+    location, url = _conference_place(args, prompter)
+    return conference_entry(
+        ident,
+        name=name,
+        start=start,
+        end=end,
+        location=location,
+        url=url,
+    )
+
+
+def _conference_dates(
+    args: argparse.Namespace, prompter: Prompter
+) -> tuple[datetime.date, datetime.date]:
+    """The new conference's first and last day (the last defaults to the first)."""
     if args.start:
         start = parse_date(args.start, "--start")
     else:
@@ -441,31 +457,41 @@ def new_conference(site: Site, args: argparse.Namespace, prompter: Prompter) -> 
         return end
 
     if args.end:
-        end = check_end(args.end)
-    elif ask:
-        end = prompter.ask("Last day (YYYY-MM-DD)", check_end, start.isoformat())
-    else:
-        end = start
+        return start, check_end(args.end)
+    if prompter.interactive:
+        return start, prompter.ask("Last day (YYYY-MM-DD)", check_end, start.isoformat())
+    return start, start
+
+
+def _conference_place(args: argparse.Namespace, prompter: Prompter) -> tuple[str, str | None]:
+    """The new conference's location (spaces tidied) and own site, both optional."""
     location = args.location
-    if location is None and ask:
+    if location is None and prompter.interactive:
         location = prompter.ask("Location (city, country, or Online; optional)", str, "")
     url = args.url
     if url is not None:
         url = check_url(url)
-    elif ask:
+    elif prompter.interactive:
         url = prompter.ask(
             "The conference's site (http or https; optional)",
             lambda t: check_url(t) if t else "",
             "",
         )
-    return conference_entry(
-        ident,
-        name=name,
-        start=start,
-        end=end,
-        location=" ".join((location or "").split()),
-        url=url,
-    )
+    return " ".join((location or "").split()), url
+
+
+def _ask_kind(prompter: Prompter) -> str:
+    """The recap's kind: asked in a terminal, else the default."""
+    if not prompter.interactive:
+        return RECAP_KINDS[0]
+
+    def check_kind(text: str) -> str:
+        if text not in RECAP_KINDS:
+            raise NewError(f"use one of {', '.join(RECAP_KINDS)}")
+        return text
+
+    kind: str = prompter.ask(f"Kind ({', '.join(RECAP_KINDS)})", check_kind, RECAP_KINDS[0])
+    return kind
 
 
 def plan_recap(site: Site, args: argparse.Namespace, prompter: Prompter) -> RecapPlan:
@@ -501,18 +527,7 @@ def plan_recap(site: Site, args: argparse.Namespace, prompter: Prompter) -> Reca
             "Authors (comma-separated names)",
             lambda t: tuple(check_text(a, "an author") for a in t.split(",")),
         )
-    kind = args.kind
-    if kind is None:
-        if prompter.interactive:
-
-            def check_kind(text: str) -> str:
-                if text not in RECAP_KINDS:
-                    raise NewError(f"use one of {', '.join(RECAP_KINDS)}")
-                return text
-
-            kind = prompter.ask(f"Kind ({', '.join(RECAP_KINDS)})", check_kind, RECAP_KINDS[0])
-        else:
-            kind = RECAP_KINDS[0]
+    kind = args.kind if args.kind is not None else _ask_kind(prompter)
     date = parse_date(args.date, "--date") if args.date else datetime.date.today()
     slug = check_slug(args.slug, "--slug") if args.slug else _slug(title)
     if not slug:
