@@ -69,74 +69,87 @@ def check_doctree(
     checked against the repository; later they have been rewritten by Sphinx, and only
     schemes are checked.
     """
-    srcdir = env.srcdir
     for node in list(doctree.findall(nodes.Element)):
-        if isinstance(node, nodes.raw):
-            warn(
-                f"raw {node.get('format', 'html')} is not allowed and is shown as text: "
-                "use Markdown syntax or a directive instead",
-                Subtype.unsafe,
-                location=_location(node, docname),
-            )
-            _raw_as_text(node)
-        elif isinstance(node, nodes.target) and not is_safe_url(node.get("refuri", "")):
-            # Never rendered as a link itself; the references to it are warned about.
-            del node["refuri"]
-        elif isinstance(node, nodes.reference) and "refuri" in node:
-            uri = node["refuri"]
-            if not is_safe_url(uri):
-                warn(
-                    f"link to {shorten(uri)} removed: links may only be relative or use "
-                    "http, https or mailto",
-                    Subtype.unsafe,
-                    location=_location(node, docname),
-                )
-                _unwrap(node)
-        elif isinstance(node, nodes.image):
-            _check_image(node, env, docname, srcdir, read_stage=read_stage)
-        elif (
-            isinstance(node, addnodes.pending_xref)
-            and url_scheme(node.get("reftarget", "")) in SCRIPT_SCHEMES
-        ):
-            # A Markdown link whose scheme MyST does not know becomes a cross-reference.
-            warn(
-                f"link to {shorten(node['reftarget'])} removed: links may only be "
-                "relative or use http, https or mailto",
-                Subtype.unsafe,
-                location=_location(node, docname),
-            )
-            _unwrap(node)
-        elif isinstance(node, addnodes.download_reference) and read_stage:
-            target = node.get("reftarget", "")
-            if url_scheme(target) is not None:
-                problem = None if is_safe_url(target, IMAGE_SCHEMES) else "is not http(s)"
-            else:
-                problem = confinement_problem(env.relfn2path(target, docname)[1], srcdir)
-            if problem is not None:
-                warn(
-                    f"download of {shorten(target)} removed: the file {problem}; offer "
-                    "only files of the repository",
-                    Subtype.unsafe,
-                    location=_location(node, docname),
-                )
-                _unwrap(node)
+        if isinstance(node, nodes.image):
+            _check_image(node, env, docname, env.srcdir, read_stage=read_stage)
+        elif isinstance(node, addnodes.download_reference):
+            if read_stage:
+                _check_download(node, env, docname)
         elif isinstance(node, nodes.meta):
             _check_meta(node, docname)
         elif isinstance(node, addnodes.toctree):
             _check_toctree(node, docname)
-        elif isinstance(node, (nodes.math, nodes.math_block)) and _MATH_HTML.search(node.astext()):
-            warn(
-                f"math with {_MACRO_LIST} is not allowed: "
-                "MathJax would turn it into links, styles and markup; it is shown as text",
-                Subtype.unsafe,
-                location=_location(node, docname),
-            )
-            text = node.astext()
-            node.replace_self(
-                nodes.literal(text, text)
-                if isinstance(node, nodes.math)
-                else nodes.literal_block(text, text)
-            )
+        elif isinstance(node, (nodes.math, nodes.math_block)):
+            _check_math(node, docname)
+        else:
+            _check_markup_and_links(node, docname)
+
+
+def _check_markup_and_links(node: nodes.Element, docname: str) -> None:
+    if isinstance(node, nodes.raw):
+        warn(
+            f"raw {node.get('format', 'html')} is not allowed and is shown as text: "
+            "use Markdown syntax or a directive instead",
+            Subtype.unsafe,
+            location=_location(node, docname),
+        )
+        _raw_as_text(node)
+    elif isinstance(node, nodes.target) and not is_safe_url(node.get("refuri", "")):
+        # Never rendered as a link itself; the references to it are warned about.
+        del node["refuri"]
+    elif isinstance(node, nodes.reference) and not is_safe_url(node.get("refuri", "")):
+        warn(
+            f"link to {shorten(node['refuri'])} removed: links may only be relative or use "
+            "http, https or mailto",
+            Subtype.unsafe,
+            location=_location(node, docname),
+        )
+        _unwrap(node)
+    elif (
+        isinstance(node, addnodes.pending_xref)
+        and url_scheme(node.get("reftarget", "")) in SCRIPT_SCHEMES
+    ):
+        # A Markdown link whose scheme MyST does not know becomes a cross-reference.
+        warn(
+            f"link to {shorten(node['reftarget'])} removed: links may only be "
+            "relative or use http, https or mailto",
+            Subtype.unsafe,
+            location=_location(node, docname),
+        )
+        _unwrap(node)
+
+
+def _check_download(node: addnodes.download_reference, env: BuildEnvironment, docname: str) -> None:
+    target = node.get("reftarget", "")
+    if url_scheme(target) is not None:
+        problem = None if is_safe_url(target, IMAGE_SCHEMES) else "is not http(s)"
+    else:
+        problem = confinement_problem(env.relfn2path(target, docname)[1], env.srcdir)
+    if problem is not None:
+        warn(
+            f"download of {shorten(target)} removed: the file {problem}; offer "
+            "only files of the repository",
+            Subtype.unsafe,
+            location=_location(node, docname),
+        )
+        _unwrap(node)
+
+
+def _check_math(node: nodes.Element, docname: str) -> None:
+    text = node.astext()
+    if not _MATH_HTML.search(text):
+        return
+    warn(
+        f"math with {_MACRO_LIST} is not allowed: "
+        "MathJax would turn it into links, styles and markup; it is shown as text",
+        Subtype.unsafe,
+        location=_location(node, docname),
+    )
+    node.replace_self(
+        nodes.literal(text, text)
+        if isinstance(node, nodes.math)
+        else nodes.literal_block(text, text)
+    )
 
 
 def _check_image(

@@ -209,20 +209,25 @@ def _element_hits(root: Any, page: str, site: SiteOwn | None) -> Iterator[Hit]:
             yield Hit(f"a <form> sending to {element.get('action', '')[:80]!r}", _markup(element))
         elif name == "meta" and element.get("http-equiv") is not None:
             yield from _meta_hits(element)
-        for key, text in element.attrib.items():
-            if key in URL_ATTRIBUTES or "href" in key:
-                if text.startswith(("https://", "http://")) or _plainly_relative(text):
-                    continue
-                urls = [text]
-                if "srcset" in key:
-                    urls = [part.strip().split(" ")[0] for part in text.split(",")]
-                if any(dangerous_url(url) for url in urls):
-                    yield Hit(f"a script or document URL <{name} {key}={text[:80]!r}>", text)
-            elif key.startswith("on"):
-                if (key, text) not in own.HANDLERS:
-                    yield Hit(f"an event handler <{name} {key}={text[:80]!r}>", text)
-            elif key == "style" and _BAD_STYLE.search(text):
-                yield Hit(f"url( or expression( in a style attribute: {text[:80]!r}", text)
+        if element.attrib:
+            yield from _attribute_hits(name, element.attrib)
+
+
+def _attribute_hits(name: str, attributes: Any) -> Iterator[Hit]:
+    for key, text in attributes.items():
+        if key in URL_ATTRIBUTES or "href" in key:
+            if text.startswith(("https://", "http://")) or _plainly_relative(text):
+                continue
+            urls = [text]
+            if "srcset" in key:
+                urls = [part.strip().split(" ")[0] for part in text.split(",")]
+            if any(dangerous_url(url) for url in urls):
+                yield Hit(f"a script or document URL <{name} {key}={text[:80]!r}>", text)
+        elif key.startswith("on"):
+            if (key, text) not in own.HANDLERS:
+                yield Hit(f"an event handler <{name} {key}={text[:80]!r}>", text)
+        elif key == "style" and _BAD_STYLE.search(text):
+            yield Hit(f"url( or expression( in a style attribute: {text[:80]!r}", text)
 
 
 _BAD_STYLE = re.compile(r"url\s*\(|expression\s*\(|javascript:", re.IGNORECASE)
@@ -320,37 +325,37 @@ def xml_hits(data: bytes, *, svg: bool = False) -> list[Hit]:
     except lxml.etree.XMLSyntaxError as error:
         return [Hit(f"the file is not well-formed XML ({error})")]
     hits = []
-    tree = root.getroottree()
-    if tree.docinfo.internalDTD is not None:
+    if root.getroottree().docinfo.internalDTD is not None:
         hits.append(Hit("a DOCTYPE with an internal subset (entities)"))
-    for sibling in (*root.itersiblings(preceding=True), *root.itersiblings()):
-        if isinstance(sibling, lxml.etree._ProcessingInstruction):
-            hits.append(Hit(f"a processing instruction <?{sibling.target}>", str(sibling)))
-    for element in root.iter():
-        if isinstance(element, lxml.etree._ProcessingInstruction):
-            hits.append(Hit(f"a processing instruction <?{element.target}>", str(element)))
-            continue
-        if not isinstance(element.tag, str):
-            continue
-        local = element.tag.rsplit("}", 1)[-1]
-        if local.lower() in {"script", "foreignobject", *FORBIDDEN_ELEMENTS}:
-            hits.append(Hit(f"a <{local}> element", _markup(element)))
-        for attribute, value in element.attrib.items():
-            name = str(attribute).rsplit("}", 1)[-1].lower()
-            if name.startswith("on"):
-                hits.append(Hit(f"an event handler <{local} {name}=...>", str(value)))
-            elif name in URL_ATTRIBUTES and dangerous_url(str(value)):
-                hits.append(Hit(f"a script or document URL <{local} {name}=...>", str(value)))
-        text = element.text or ""
-        if svg:
-            continue
-        if local in _URL_TEXT and dangerous_url(text):
-            hits.append(Hit(f"a script or document URL in <{local}>: {text[:80]!r}", text))
-        carries_html = (local in _HTML_FIELDS and element.get("type") == "html") or (
-            element.tag in _RSS_HTML
-        )
-        if carries_html and _HTML_START.search(text):
-            hits += html_hits(f"<body>{text}</body>", "", None)
+    for node in (*root.itersiblings(preceding=True), *root.itersiblings(), *root.iter()):
+        if isinstance(node, lxml.etree._ProcessingInstruction):
+            hits.append(Hit(f"a processing instruction <?{node.target}>", str(node)))
+        elif isinstance(node.tag, str):
+            hits += _xml_element_hits(node, svg=svg)
+    return hits
+
+
+def _xml_element_hits(element: Any, *, svg: bool) -> list[Hit]:
+    hits = []
+    local = element.tag.rsplit("}", 1)[-1]
+    if local.lower() in {"script", "foreignobject", *FORBIDDEN_ELEMENTS}:
+        hits.append(Hit(f"a <{local}> element", _markup(element)))
+    for attribute, value in element.attrib.items():
+        name = str(attribute).rsplit("}", 1)[-1].lower()
+        if name.startswith("on"):
+            hits.append(Hit(f"an event handler <{local} {name}=...>", str(value)))
+        elif name in URL_ATTRIBUTES and dangerous_url(str(value)):
+            hits.append(Hit(f"a script or document URL <{local} {name}=...>", str(value)))
+    text = element.text or ""
+    if svg:
+        return hits
+    if local in _URL_TEXT and dangerous_url(text):
+        hits.append(Hit(f"a script or document URL in <{local}>: {text[:80]!r}", text))
+    carries_html = (local in _HTML_FIELDS and element.get("type") == "html") or (
+        element.tag in _RSS_HTML
+    )
+    if carries_html and _HTML_START.search(text):
+        hits += html_hits(f"<body>{text}</body>", "", None)
     return hits
 
 
@@ -383,35 +388,37 @@ def image_hits(data: bytes) -> list[Hit]:
 def file_hits(path: Path, relpath: str, site: SiteOwn) -> list[Hit]:
     """Everything in the written file at ``relpath`` that only the site may put there."""
     suffix = posixpath.splitext(relpath)[1].lower()
-    in_scripts = relpath.startswith(own.SCRIPT_FOLDERS)
-    if relpath.startswith(own.IMAGE_FOLDER):
-        if suffix not in IMAGE_TYPES:
-            return [Hit(f"an image of type {suffix!r}, which browsers may run as a document")]
-        return image_hits(path.read_bytes()[:64])
-    if relpath.startswith(own.DOWNLOAD_FOLDER):
-        if suffix not in DOWNLOAD_TYPES:
-            return [Hit(f"a download of type {suffix!r}, which browsers may run as a document")]
-        return image_hits(path.read_bytes()[:64]) if suffix in IMAGE_TYPES else []
+    if relpath.startswith((own.IMAGE_FOLDER, own.DOWNLOAD_FOLDER)):
+        return _copied_file_hits(path, relpath, suffix)
     if suffix == ".html":
         if relpath in own.NOT_PAGES:
             return []
         return html_hits(path.read_text(encoding="utf-8", errors="replace"), relpath, site)
-    if suffix in {".xml", ".rss", ".atom"}:
-        return xml_hits(path.read_bytes())
-    if suffix == ".svg":
-        return xml_hits(path.read_bytes(), svg=True)
+    if suffix in {".xml", ".rss", ".atom", ".svg"}:
+        return xml_hits(path.read_bytes(), svg=suffix == ".svg")
     if suffix == ".json":
         try:
             return list(json_hits(json.loads(path.read_bytes())))
         except ValueError:
             return [Hit("the file is not JSON")]
     if suffix == ".js":
-        if not in_scripts and relpath != "searchindex.js":
+        if not relpath.startswith(own.SCRIPT_FOLDERS) and relpath != "searchindex.js":
             return [Hit("a script file outside the site's script folders")]
         return js_hits(relpath, path.read_text(encoding="utf-8", errors="replace"))
     if suffix in ACTIVE_TYPES and not (relpath.startswith("pagefind/") and suffix == ".wasm"):
         return [Hit(f"a file of type {suffix!r}, which browsers may run")]
     return []
+
+
+def _copied_file_hits(path: Path, relpath: str, suffix: str) -> list[Hit]:
+    """An image or download Sphinx copied: a passive type, and an image by its bytes."""
+    if relpath.startswith(own.IMAGE_FOLDER):
+        if suffix not in IMAGE_TYPES:
+            return [Hit(f"an image of type {suffix!r}, which browsers may run as a document")]
+        return image_hits(path.read_bytes()[:64])
+    if suffix not in DOWNLOAD_TYPES:
+        return [Hit(f"a download of type {suffix!r}, which browsers may run as a document")]
+    return image_hits(path.read_bytes()[:64]) if suffix in IMAGE_TYPES else []
 
 
 # --- The build step --------------------------------------------------------------------------
