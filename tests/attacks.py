@@ -165,6 +165,16 @@ def dangerous_scheme(value: str) -> bool:
     return text.startswith(_DANGEROUS_SCHEMES)
 
 
+def is_mathjax(element: Any) -> bool:
+    """Sphinx's MathJax loader and configuration, which pages with math carry."""
+    if element.name != "script":
+        return False
+    src, text = str(element.get("src", "")), element.get_text().strip()
+    return "mathjax" in src.lower() or (
+        text.startswith("window.MathJax = {") and MARKER not in text
+    )
+
+
 @dataclass(frozen=True)
 class Baseline:
     """What the theme itself puts on a page: its handlers and its script-like tags."""
@@ -181,7 +191,7 @@ class Baseline:
                 for name, value in el.attrs.items()
                 if name.lower().startswith("on")
             ),
-            tags=Counter(el.name for el in soup.find_all(DANGEROUS_TAGS)),
+            tags=Counter(el.name for el in soup.find_all(DANGEROUS_TAGS) if not is_mathjax(el)),
         )
 
 
@@ -210,7 +220,7 @@ def html_problems(soup: BeautifulSoup, attack: Attack, baseline: Baseline) -> li
             and (MARKER in el.get_text() or MARKER in str(el.get("src", "")))
         ):
             problems.append(f"<script> with {el.get_text()[:80]!r} {el.get('src')}")
-    tags = Counter(el.name for el in soup.find_all(DANGEROUS_TAGS))
+    tags = Counter(el.name for el in soup.find_all(DANGEROUS_TAGS) if not is_mathjax(el))
     for tag, count in tags.items():
         if count > baseline.tags[tag]:
             problems.append(f"{count - baseline.tags[tag]} extra <{tag}> element(s)")
