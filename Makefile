@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help serve html test check lock clean bench bench-pyvideo bench-catalogue
+.PHONY: help serve html test check lock clean bench bench-pyvideo bench-catalogue screenshots
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 10
@@ -40,6 +40,9 @@ check: $(STAMP)  ## Linters, type checks and the content checker.
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy
 	$(BIN)/recaps check
+
+screenshots: html  ## PNGs of every page type at 1366 and 390 px, light and dark, in _build/screenshots.
+	$(BIN)/python tools/screenshots.py $(BUILDDIR)/html $(BUILDDIR)/screenshots
 
 N ?= 500 2000 8000
 bench: $(STAMP)  ## Time full and incremental builds of synthetic sites (N="500 2000" for a quick run).

@@ -17,6 +17,7 @@ from conference_recaps.directives import setup_directives
 from conference_recaps.discovery import setup_discovery
 from conference_recaps.docs_reference import setup_docs_reference
 from conference_recaps.domain import setup_domain
+from conference_recaps.excerpts import setup_excerpts
 from conference_recaps.pages import setup_pages
 from conference_recaps.recap_header import setup_recap_header
 from conference_recaps.reproducible import setup_reproducible
@@ -51,6 +52,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_security(app)
     setup_directives(app)
     setup_recap_header(app)
+    setup_excerpts(app)
     setup_pages(app)
     setup_discovery(app)
     setup_docs_reference(app)

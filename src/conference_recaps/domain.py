@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from conference_recaps.catalogue.model import Talk
 
 #: Per-document tables: ``{table: {docname: records}}``.
-PER_DOC_TABLES = ("uses", "mentions", "photos", "recaps", "credit_pages")
+PER_DOC_TABLES = ("uses", "mentions", "photos", "recaps", "credit_pages", "excerpts")
 
 #: The stamp of an entry a page names but the catalogue lacks.
 MISSING = ""
@@ -133,7 +133,7 @@ class RecapsDomain(Domain):
 
     name = "recaps"
     label = "Conference recaps"
-    data_version = 2
+    data_version = 3
     initial_data: ClassVar[dict[str, Any]] = {
         # The parsed catalogue and the stamps of the files it came from; set before reading.
         "catalogue": None,
@@ -147,6 +147,8 @@ class RecapsDomain(Domain):
         "recaps": {},
         # docname -> True: the page lists every photo credit (filled when written).
         "credit_pages": {},
+        # docname -> Excerpt: a recap's first lines and first photo, for cards.
+        "excerpts": {},
         # A digest of every photo credit, to know when the credit pages must be rewritten.
         "credits_digest": "",
     }

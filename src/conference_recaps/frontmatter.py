@@ -61,6 +61,13 @@ class Source:
     title: str
     url: str | None = None
     author: str | None = None
+    #: When the original came out, as precisely as it says: ``2016``, ``2016-11`` or
+    #: ``2016-11-18``. A recap without a conference is filed under this year.
+    published: str | None = None
+
+    @property
+    def year(self) -> int | None:
+        return int(self.published[:4]) if self.published else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,16 +85,34 @@ class RecapMeta:
     kind: RecapKind = RecapKind.blog
     """``blog``, ``podcast`` or ``notes`` (default ``blog``)."""
     sources: tuple[Source, ...] = ()
-    """The originals it draws on, each with ``title`` and optional ``url`` and ``author``."""
+    """The originals it draws on, each with ``title`` and optional ``url``, ``author`` and
+    ``published`` (``2016``, ``2016-11`` or ``2016-11-18``)."""
     tags: tuple[str, ...] = field(default=())
     """Topics, as slugs, e.g. ``[async, community]``."""
     description: str | None = None
     """A one or two sentence summary for feeds and link previews."""
 
 
+def filed_year(meta: Any, catalogue: Catalogue) -> int | None:
+    """The year a recap is filed under: of what it recaps, not of the day it was added.
+
+    Its conference's year; for a recap with no conference, the year its first dated
+    source came out; failing both, the year of its own date.
+    """
+    conference = catalogue.conferences.get(getattr(meta, "conference", None) or "")
+    if conference is not None:
+        return conference.year
+    for source in getattr(meta, "sources", None) or ():
+        if year := getattr(source, "year", None):
+            return int(year)
+    date = getattr(meta, "date", None)
+    return date.year if isinstance(date, datetime.date) else None
+
+
 FIELDS = ("title", "date", "authors", "conference", "kind", "sources", "tags", "description")
 REQUIRED = ("title", "date", "authors")
-SOURCE_FIELDS = ("title", "url", "author")
+SOURCE_FIELDS = ("title", "url", "author", "published")
+_PUBLISHED = re.compile(r"^[12][0-9]{3}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12][0-9]|3[01]))?)?$")
 #: Keys MyST-Parser and Sphinx read from front matter themselves.
 FOREIGN_KEYS = frozenset(
     {
@@ -221,6 +246,13 @@ def _sources(reader: Reader, node: Any) -> Any:
         values = {}
         for name, (_key, value_node) in found.items():
             value = reader.url(value_node, name) if name == "url" else reader.text(value_node, name)
+            if name == "published" and isinstance(value, str) and not _PUBLISHED.match(value):
+                reader.error(
+                    value_node,
+                    f"'published' {value!r} is not a date: write the year (2016), the "
+                    "month (2016-11) or the day (2016-11-18) the original came out",
+                )
+                value = INVALID
             if value is not INVALID and value is not None:
                 values[name] = value
         if "title" not in found:

@@ -27,7 +27,7 @@ from conference_recaps.domain import (
     recap_meta,
     set_recap_meta,
 )
-from conference_recaps.frontmatter import read_front_matter
+from conference_recaps.frontmatter import filed_year, read_front_matter
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -89,7 +89,18 @@ def build_header(env: BuildEnvironment, meta: Any) -> nodes.container:
                 )
             ]
         )
-    line.append([date_node(meta.date)])
+    year = filed_year(meta, catalogue)
+    if year is not None and year != meta.date.year:
+        # Filed under the year of what it recaps; the reader sees both dates.
+        filed = nodes.inline("", "", classes=["recaps-filed"])
+        filed += nodes.Text(f"From {year}")
+        line.append([filed])
+        added = nodes.inline("", "", classes=["recaps-added"])
+        added += nodes.Text("added ")
+        added += date_node(meta.date)
+        line.append([added])
+    else:
+        line.append([date_node(meta.date)])
     if meta.authors:
         authors = nodes.inline("", "", classes=["recaps-authors"])
         authors += nodes.Text("by ")

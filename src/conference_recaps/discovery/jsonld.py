@@ -29,7 +29,7 @@ import html
 import json
 import re
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from docutils import nodes
 
@@ -46,6 +46,7 @@ from conference_recaps.discovery.site import (
 )
 from conference_recaps.domain import get_catalogue
 from conference_recaps.pages.urls import catalogue_page
+from conference_recaps.pages.video import vimeo_id, youtube_id
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -56,7 +57,6 @@ if TYPE_CHECKING:
 
 CONTEXT = "https://schema.org"
 
-_YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{6,20}$")
 _ESCAPES = {
     "<": "\\u003c",
     ">": "\\u003e",
@@ -71,32 +71,6 @@ def script_tag(data: dict[str, Any]) -> str:
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     text = re.sub("[<>&\u2028\u2029]", lambda m: _ESCAPES[m.group()], text)
     return f'<script type="application/ld+json">{text}</script>'
-
-
-def youtube_id(url: str) -> str | None:
-    """The id of a YouTube video from its watch, short, embed or live URL."""
-    parts = urlsplit(url)
-    host = parts.netloc.lower().removeprefix("www.").removeprefix("m.")
-    candidate: str | None = None
-    if host == "youtu.be":
-        candidate = parts.path.strip("/").split("/")[0]
-    elif host in {"youtube.com", "youtube-nocookie.com"}:
-        if parts.path == "/watch":
-            values = parse_qs(parts.query).get("v")
-            candidate = values[0] if values else None
-        else:
-            match = re.match(r"^/(?:embed|v|live|shorts)/([^/?#]+)", parts.path)
-            candidate = match.group(1) if match else None
-    return candidate if candidate and _YOUTUBE_ID.match(candidate) else None
-
-
-def vimeo_id(url: str) -> str | None:
-    parts = urlsplit(url)
-    host = parts.netloc.lower().removeprefix("www.")
-    if host in {"vimeo.com", "player.vimeo.com"}:
-        match = re.search(r"/(\d{5,})(?:/|$)", parts.path)
-        return match.group(1) if match else None
-    return None
 
 
 def person(name: str, url: str | None = None, same_as: str | None = None) -> dict[str, Any]:

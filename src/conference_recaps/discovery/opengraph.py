@@ -20,12 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 
-from conference_recaps.discovery.jsonld import (
-    first_image,
-    site_image,
-    video_thumbnail,
-    youtube_id,
-)
+from conference_recaps.discovery.jsonld import first_image, site_image, video_thumbnail
 from conference_recaps.discovery.site import (
     UTILITY_PAGES,
     base_url,
@@ -37,6 +32,7 @@ from conference_recaps.discovery.site import (
     recap_text_list,
 )
 from conference_recaps.domain import get_catalogue
+from conference_recaps.pages.video import youtube_id
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

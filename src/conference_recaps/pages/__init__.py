@@ -50,6 +50,7 @@ from conference_recaps.pages.speaker import speaker_index, speaker_pages
 from conference_recaps.pages.state import PagesDomain, get_pages_domain
 from conference_recaps.pages.talk import talk_pages
 from conference_recaps.pages.urls import catalogue_page, index_page, page_exists
+from conference_recaps.pages.video import add_player_assets
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -109,6 +110,7 @@ class PageBuild:
         self.pages: list[Page] = []
         self.sidebar: Sidebar | None = None
         self.current: dict[str, tuple[tuple[str, ...], int | None]] = {}
+        self.players: dict[str, str] = {}
         self.shared: dict[str, str] = {}
         self.next_state: State | None = None
 
@@ -123,6 +125,12 @@ class PageBuild:
         self.site = site = Site(env)
         self.pages = list(all_pages(site))
         self.current = {page.name: current_of(page) for page in self.pages}
+        #: Talk pages with a video player, and its host kind.
+        self.players = {
+            page.name: page.context["video"].kind
+            for page in self.pages
+            if page.family == "talk" and page.context.get("video") is not None
+        }
         get_pages_domain(env).data["pages"] = {p.name: (p.family, p.title) for p in self.pages}
         self.sidebar = Sidebar(site, env, app.builder)
         self.shared = {"sidebar": self.sidebar.stamp(), "home": home_stamp(site)}
@@ -155,6 +163,8 @@ class PageBuild:
         assert self.sidebar is not None and self.site is not None
         current, year = self.current.get(pagename) or self._doc_current(pagename)
         context["recaps_sidebar"] = self.sidebar.html(context["content_root"], current, year)
+        if pagename in self.players:
+            add_player_assets(app, self.players[pagename])
 
     def _doc_current(self, docname: str) -> tuple[tuple[str, ...], int | None]:
         assert self.site is not None
@@ -163,7 +173,7 @@ class PageBuild:
             return (docname,), None
         conference = self.site.catalogue.conferences.get(recap.conference or "")
         if conference is None:
-            year = recap.date.year if recap.date else None
+            year = recap.year or (recap.date.year if recap.date else None)
             return (docname,), year
         return (
             docname,

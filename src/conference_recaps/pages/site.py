@@ -14,7 +14,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from conference_recaps.catalogue.model import talk_order, talk_year
+from conference_recaps.config import get_config
 from conference_recaps.domain import get_catalogue, get_domain
+from conference_recaps.excerpts import image_path
+from conference_recaps.frontmatter import filed_year
 from conference_recaps.pages.urls import tag_slug
 
 if TYPE_CHECKING:
@@ -34,6 +37,13 @@ class RecapInfo:
     authors: tuple[str, ...]
     tags: tuple[str, ...]
     kind: str
+    #: The recap's first lines (or its description), for cards.
+    excerpt: str = ""
+    #: Its first photo in the output (``_images/...``), for cards and link previews.
+    image: str | None = None
+    image_alt: str = ""
+    #: The year it is filed under (see :func:`~conference_recaps.frontmatter.filed_year`).
+    year: int | None = None
 
     def sort_key(self) -> tuple[str, str]:
         """Newest first when sorted in reverse."""
@@ -69,7 +79,9 @@ def _text_tuple(value: Any) -> tuple[str, ...]:
     return ()
 
 
-def _recap_info(docname: str, meta: Any, fallback_title: str) -> RecapInfo:
+def _recap_info(
+    docname: str, meta: Any, fallback_title: str, excerpt: Any, env: BuildEnvironment
+) -> RecapInfo:
     """Read a RecapMeta (or a mapping with the same fields) defensively."""
 
     def field(name: str) -> Any:
@@ -88,6 +100,10 @@ def _recap_info(docname: str, meta: Any, fallback_title: str) -> RecapInfo:
         authors=_text_tuple(field("authors")),
         tags=_text_tuple(field("tags")),
         kind=str(field("kind") or "blog"),
+        excerpt=str(getattr(excerpt, "text", "")),
+        image=image_path(env, excerpt),
+        image_alt=str(getattr(excerpt, "image_alt", "")),
+        year=filed_year(meta, get_catalogue(env)) if not isinstance(meta, dict) else None,
     )
 
 
@@ -96,12 +112,17 @@ class Site:
 
     def __init__(self, env: BuildEnvironment) -> None:
         self.catalogue: Catalogue = get_catalogue(env)
+        #: Whether cards and talk pages show the video host's thumbnails.
+        self.thumbnails: bool = get_config(env.config).video_thumbnails
         domain = get_domain(env)
+        excerpts = domain.table("excerpts")
         self.titles: dict[str, str] = {
             docname: title.astext() for docname, title in env.titles.items()
         }
         recaps = [
-            _recap_info(docname, meta, self.titles.get(docname, docname))
+            _recap_info(
+                docname, meta, self.titles.get(docname, docname), excerpts.get(docname), env
+            )
             for docname, meta in domain.table("recaps").items()
             if meta is not None and docname in env.all_docs
         ]
@@ -115,7 +136,7 @@ class Site:
             conference = self.catalogue.conferences.get(recap.conference or "")
             if conference is not None:
                 self.recaps_of_conference[conference.id].append(recap)
-            year = conference.year if conference else recap.date.year if recap.date else None
+            year = recap.year or (recap.date.year if recap.date else None)
             if year is not None:
                 self.recaps_of_year[year].append(recap)
             for tag in recap.tags:
@@ -167,6 +188,31 @@ class Site:
     def doc_title(self, docname: str) -> str:
         recap = getattr(self, "recap_by_doc", {}).get(docname)
         return recap.title if recap is not None else self.titles.get(docname, docname)
+
+    def recap_card(self, docname: str, anchor: str = "", title: str = "") -> dict[str, Any]:
+        """What a recap card shows; a page that is not a recap gets a title-only card."""
+        recap = self.recap_by_doc.get(docname)
+        if recap is None:
+            return {
+                "doc": docname,
+                "anchor": anchor,
+                "title": title or self.doc_title(docname),
+                "date": None,
+                "authors": (),
+                "kind": "",
+                "excerpt": "",
+                "image": None,
+            }
+        return {
+            "doc": docname,
+            "anchor": anchor,
+            "title": recap.title,
+            "date": recap.date,
+            "authors": recap.authors,
+            "kind": recap.kind,
+            "excerpt": recap.excerpt,
+            "image": recap.image,
+        }
 
     def year_of(self, talk: Talk) -> int | None:
         return talk_year(self.catalogue, talk)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from conference_recaps.pages.generate import Page
 from conference_recaps.pages.urls import catalogue_page
+from conference_recaps.pages.video import video_of
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
 def talk_summary(site: Site, talk: Talk) -> dict[str, Any]:
     """A talk as lists show it (conference, speaker, tag pages): the same in every list."""
+    video = video_of(talk.video, thumbnails=site.thumbnails)
     return {
         "page": catalogue_page("talk", talk.id),
         "title": talk.title,
@@ -35,6 +37,8 @@ def talk_summary(site: Site, talk: Talk) -> dict[str, Any]:
             if s in site.catalogue.speakers
         ],
         "video": talk.video,
+        "thumbnail": video.thumbnail if video else None,
+        "tags": list(talk.tags),
         "conference": (
             catalogue_page("conference", talk.conference),
             site.conference_name(talk.conference),
@@ -42,9 +46,10 @@ def talk_summary(site: Site, talk: Talk) -> dict[str, Any]:
     }
 
 
-def places(site: Site, kind: str, ident: str) -> list[dict[str, str]]:
+def places(site: Site, kind: str, ident: str) -> list[dict[str, Any]]:
+    """The recaps (and pages) that show a talk or speaker, as cards link to them."""
     return [
-        {"doc": place.docname, "anchor": place.anchor, "title": place.title}
+        site.recap_card(place.docname, place.anchor, place.title)
         for place in site.places.get((kind, ident), ())
     ]
 
@@ -63,6 +68,7 @@ def talk_pages(site: Site) -> Iterator[Page]:
                 template="talk.html",
                 family="talk",
                 context={
+                    "video": video_of(talk.video, thumbnails=site.thumbnails),
                     "talk": {
                         "id": talk.id,
                         "title": talk.title,
