@@ -12,7 +12,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conference_recaps.pages.video import video_of
+from conftest import SITE_ROOT
 from pages_helpers import soup
+from quality.tools import ensure_npm_tools
 from reader_helpers import build_reader
 
 if TYPE_CHECKING:
@@ -149,9 +151,6 @@ def test_thumbnails_can_be_turned_off(no_thumbnails: Path) -> None:
 
 def test_vendored_lite_youtube_embed_is_the_pinned_npm_release() -> None:
     """The vendored files are byte for byte those of the version package.json pins."""
-    from conftest import SITE_ROOT
-    from quality.tools import ensure_npm_tools
-
     ensure_npm_tools()
     installed = SITE_ROOT / "node_modules" / "lite-youtube-embed"
     vendored = SITE_ROOT / "src" / "conference_recaps" / "static" / "vendor" / "lite-youtube-embed"
