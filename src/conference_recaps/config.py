@@ -99,6 +99,14 @@ class RecapsConfig:
         default="main",
         metadata=_meta("The branch that edit-this-page links point at.", _is_branch),
     )
+    guide: str = field(
+        default="docs/index",
+        metadata=_meta(
+            "The contributor guide's first page: it and the pages under its toctree get "
+            "the guide's own navigation, and the reader's pages only link to it.",
+            _is_relative_path,
+        ),
+    )
     video_thumbnails: bool = field(
         default=True,
         metadata=_meta(

@@ -34,6 +34,10 @@ def _one_menu_button(app: Sphinx, config: Config) -> None:
         return
     options = dict(config.html_theme_options or {})
     options.setdefault("navbar_persistent", [])
+    # Breadcrumbs beside the menu button (discovery/breadcrumbs.py).
+    options.setdefault(
+        "article_header_start", ["toggle-primary-sidebar.html", "recaps-breadcrumbs.html"]
+    )
     config.html_theme_options = options
 
 

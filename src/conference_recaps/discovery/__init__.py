@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from conference_recaps.discovery.breadcrumbs import setup_breadcrumbs
 from conference_recaps.discovery.feeds import setup_feeds
 from conference_recaps.discovery.jsonld import setup_jsonld
 from conference_recaps.discovery.notfound import setup_notfound
@@ -30,6 +31,7 @@ def setup_discovery(app: Sphinx) -> None:
     setup_site(app)
     setup_opengraph(app)
     setup_jsonld(app)
+    setup_breadcrumbs(app)
     setup_feeds(app)
     setup_sitemap(app)
     setup_search(app)

@@ -111,6 +111,7 @@ class PageBuild:
         self.sidebar: Sidebar | None = None
         self.current: dict[str, tuple[tuple[str, ...], int | None]] = {}
         self.players: dict[str, str] = {}
+        self.relations: dict[str, list[str | None]] | None = None
         self.shared: dict[str, str] = {}
         self.next_state: State | None = None
 
@@ -165,6 +166,19 @@ class PageBuild:
         context["recaps_sidebar"] = self.sidebar.html(context["content_root"], current, year)
         if pagename in self.players:
             add_player_assets(app, self.players[pagename])
+        if doctree is not None:
+            self._keep_within_section(app, pagename, context)
+
+    def _keep_within_section(self, app: Sphinx, pagename: str, context: dict[str, Any]) -> None:
+        """Previous and next stay within the reader's pages, or within the guide."""
+        assert self.sidebar is not None
+        if self.relations is None:
+            self.relations = app.env.collect_relations()
+        _parent, before, after = (self.relations.get(pagename) or [None, None, None])[:3]
+        in_guide = self.sidebar.is_guide(pagename)
+        for key, other in (("prev", before), ("next", after)):
+            if other is not None and self.sidebar.is_guide(other) != in_guide:
+                context[key] = None
 
     def _doc_current(self, docname: str) -> tuple[tuple[str, ...], int | None]:
         assert self.site is not None
@@ -213,6 +227,7 @@ class PageBuild:
         self.next_state.save(self.state_path)
         self.state, self.next_state = self.next_state, None
         self.site = self.sidebar = None
+        self.relations = None
 
 
 def _page_exists(app: Sphinx, kind: str, ident: str) -> bool | None:
