@@ -3,13 +3,13 @@
 ==============  ==================================================
 page            trail
 ==============  ==================================================
-talk            Home › Conferences › <conference> › <talk>
-conference      Home › Conferences › <conference>
-speaker         Home › Speakers › <speaker>
-year, tag       Home › Years (Tags) › <year> (<tag>)
-recap           Home › Recaps › <recap>
-guide page      Home › <guide> › <page>
-other pages     Home › <page>
+talk            Home > Conferences > <conference> > <talk>
+conference      Home > Conferences > <conference>
+speaker         Home > Speakers > <speaker>
+year, tag       Home > Years (Tags) > <year> (<tag>)
+recap           Home > Recaps > <recap>
+guide page      Home > <guide> > <page>
+other pages     Home > <page>
 ==============  ==================================================
 
 One trail feeds both the links a reader sees and the JSON-LD a search engine reads, so
