@@ -89,7 +89,7 @@ def test_talk_event_is_a_sub_event_with_its_video(site: Path) -> None:
 
 def test_talk_without_video_has_no_video_object(site: Path) -> None:
     items = jsonld(site / "talks/djangocon-us-2019/hardware/index.html")
-    assert [item["@type"] for item in items] == ["Event"]
+    assert [item["@type"] for item in items] == ["Event", "BreadcrumbList"]
 
 
 def test_speaker_profile(site: Path) -> None:

@@ -26,7 +26,7 @@ from conference_recaps.config import get_config
 from conference_recaps.discovery.jsonld import CONTEXT, script_tag
 from conference_recaps.discovery.site import UTILITY_PAGES, classify, page_url
 from conference_recaps.domain import get_catalogue
-from conference_recaps.pages.urls import catalogue_page, index_page
+from conference_recaps.urls import catalogue_page, index_page
 
 if TYPE_CHECKING:
     from docutils import nodes
@@ -125,10 +125,24 @@ def _add_breadcrumbs(
         + "".join(links)
         + "</ol></nav>"
     )
-    data = breadcrumb_list([(name, page_url(app.builder, page)) for name, page in steps])
-    context["metatags"] += script_tag(data) + "\n"
+    context["recaps_breadcrumb_trail"] = steps
+
+
+def _add_breadcrumb_list(
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict[str, Any],
+    doctree: nodes.document | None,
+) -> None:
+    """The trail as JSON-LD, after the page's own structured data."""
+    steps = context.pop("recaps_breadcrumb_trail", None)
+    if steps and "metatags" in context:
+        data = breadcrumb_list([(name, page_url(app.builder, page)) for name, page in steps])
+        context["metatags"] += script_tag(data) + "\n"
 
 
 def setup_breadcrumbs(app: Sphinx) -> None:
     # Before pydata-sphinx-theme (500) drops the header items that render empty.
     app.connect("html-page-context", _add_breadcrumbs, priority=480)
+    app.connect("html-page-context", _add_breadcrumb_list, priority=650)

@@ -34,12 +34,14 @@ from typing import TYPE_CHECKING, Any
 from conference_recaps.domain import get_catalogue
 from conference_recaps.pages.archives import tag_index, tag_pages, year_index, year_pages
 from conference_recaps.pages.conference import conference_index, conference_pages
+from conference_recaps.pages.contexts import TalkPageContext
 from conference_recaps.pages.generate import (
     Page,
     State,
     environment_stamp,
     is_page_builder,
     outdated_pages,
+    remove_removed_docs,
     remove_stale,
     write_pages,
 )
@@ -49,8 +51,8 @@ from conference_recaps.pages.site import Site
 from conference_recaps.pages.speaker import speaker_index, speaker_pages
 from conference_recaps.pages.state import PagesDomain, get_pages_domain
 from conference_recaps.pages.talk import talk_pages
-from conference_recaps.pages.urls import catalogue_page, index_page, page_exists
 from conference_recaps.pages.video import add_player_assets
+from conference_recaps.urls import catalogue_page, page_exists
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -77,24 +79,7 @@ def all_pages(site: Site) -> Iterator[Page]:
 
 def current_of(page: Page) -> tuple[tuple[str, ...], int | None]:
     """The sidebar entries a generated page marks current, and the year it opens."""
-    context = page.context
-    parents: tuple[str, ...]
-    year: int | None
-    if page.family == "talk":
-        year = context["year"]
-        parents = (context["conference"]["page"],)
-    elif page.family == "conference":
-        year = context["conference"]["year"]
-        parents = ()
-    elif page.family == "year":
-        year = context["year"]
-        parents = ()
-    elif page.family == "speaker":
-        year, parents = None, (index_page("speaker"),)
-    elif page.family == "tag":
-        year, parents = None, (index_page("tag"),)
-    else:
-        year, parents = None, ()
+    parents, year = page.context.sidebar_place()
     if year is not None:
         parents = (*parents, catalogue_page("year", year))
     return (page.name, *parents), year
@@ -128,9 +113,9 @@ class PageBuild:
         self.current = {page.name: current_of(page) for page in self.pages}
         #: Talk pages with a video player, and its host kind.
         self.players = {
-            page.name: page.context["video"].kind
+            page.name: page.context.video.kind
             for page in self.pages
-            if page.family == "talk" and page.context.get("video") is not None
+            if isinstance(page.context, TalkPageContext) and page.context.video is not None
         }
         get_pages_domain(env).data["pages"] = {p.name: (p.family, p.title) for p in self.pages}
         self.sidebar = Sidebar(site, env, app.builder)
@@ -252,6 +237,7 @@ def setup_pages(app: Sphinx) -> None:
     build = PageBuild()
     app.connect("config-inited", _add_templates)
     app.connect("builder-inited", build.builder_inited)
+    app.connect("env-get-outdated", remove_removed_docs)
     app.connect("env-get-updated", build.env_get_updated)
     app.connect("html-page-context", build.page_context)
     app.connect("doctree-resolved", build.fill_home)

@@ -11,19 +11,21 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from conference_recaps.catalogue.model import talk_order, talk_year
 from conference_recaps.config import get_config
-from conference_recaps.domain import get_catalogue, get_domain
+from conference_recaps.domain import get_catalogue, get_domain, recap_metas
 from conference_recaps.excerpts import image_path
 from conference_recaps.frontmatter import filed_year
-from conference_recaps.pages.urls import tag_slug
+from conference_recaps.urls import tag_slug
 
 if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
     from conference_recaps.catalogue.model import Catalogue, Talk
+    from conference_recaps.excerpts import Excerpt
+    from conference_recaps.frontmatter import RecapMeta
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,39 +73,21 @@ class Credit:
     license: str | None
 
 
-def _text_tuple(value: Any) -> tuple[str, ...]:
-    if isinstance(value, str):
-        return (value,)
-    if isinstance(value, list | tuple):
-        return tuple(str(item) for item in value)
-    return ()
-
-
 def _recap_info(
-    docname: str, meta: Any, fallback_title: str, excerpt: Any, env: BuildEnvironment
+    docname: str, meta: RecapMeta, excerpt: Excerpt | None, env: BuildEnvironment
 ) -> RecapInfo:
-    """Read a RecapMeta (or a mapping with the same fields) defensively."""
-
-    def field(name: str) -> Any:
-        if isinstance(meta, dict):
-            return meta.get(name)
-        return getattr(meta, name, None)
-
-    date = field("date")
-    if isinstance(date, datetime.datetime):
-        date = date.date()
     return RecapInfo(
         docname=docname,
-        title=str(field("title") or fallback_title),
-        date=date if isinstance(date, datetime.date) else None,
-        conference=str(field("conference")) if field("conference") else None,
-        authors=_text_tuple(field("authors")),
-        tags=_text_tuple(field("tags")),
-        kind=str(field("kind") or "blog"),
-        excerpt=str(getattr(excerpt, "text", "")),
+        title=meta.title,
+        date=meta.date,
+        conference=meta.conference,
+        authors=meta.authors,
+        tags=meta.tags,
+        kind=meta.kind.value,
+        excerpt=excerpt.text if excerpt else "",
         image=image_path(env, excerpt),
-        image_alt=str(getattr(excerpt, "image_alt", "")),
-        year=filed_year(meta, get_catalogue(env)) if not isinstance(meta, dict) else None,
+        image_alt=excerpt.image_alt if excerpt else "",
+        year=filed_year(meta, get_catalogue(env)),
     )
 
 
@@ -120,11 +104,9 @@ class Site:
             docname: title.astext() for docname, title in env.titles.items()
         }
         recaps = [
-            _recap_info(
-                docname, meta, self.titles.get(docname, docname), excerpts.get(docname), env
-            )
-            for docname, meta in domain.table("recaps").items()
-            if meta is not None and docname in env.all_docs
+            _recap_info(docname, meta, excerpts.get(docname), env)
+            for docname, meta in recap_metas(env).items()
+            if docname in env.all_docs
         ]
         #: Every recap, newest first.
         self.recaps: list[RecapInfo] = sorted(recaps, key=RecapInfo.sort_key, reverse=True)
@@ -186,33 +168,8 @@ class Site:
         self.tags: list[str] = sorted(set(self.talks_of_tag) | set(self.recaps_of_tag))
 
     def doc_title(self, docname: str) -> str:
-        recap = getattr(self, "recap_by_doc", {}).get(docname)
-        return recap.title if recap is not None else self.titles.get(docname, docname)
-
-    def recap_card(self, docname: str, anchor: str = "", title: str = "") -> dict[str, Any]:
-        """What a recap card shows; a page that is not a recap gets a title-only card."""
         recap = self.recap_by_doc.get(docname)
-        if recap is None:
-            return {
-                "doc": docname,
-                "anchor": anchor,
-                "title": title or self.doc_title(docname),
-                "date": None,
-                "authors": (),
-                "kind": "",
-                "excerpt": "",
-                "image": None,
-            }
-        return {
-            "doc": docname,
-            "anchor": anchor,
-            "title": recap.title,
-            "date": recap.date,
-            "authors": recap.authors,
-            "kind": recap.kind,
-            "excerpt": recap.excerpt,
-            "image": recap.image,
-        }
+        return recap.title if recap is not None else self.titles.get(docname, docname)
 
     def year_of(self, talk: Talk) -> int | None:
         return talk_year(self.catalogue, talk)
