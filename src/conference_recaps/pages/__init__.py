@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from conference_recaps.domain import get_catalogue
 from conference_recaps.pages.archives import tag_index, tag_pages, year_index, year_pages
 from conference_recaps.pages.conference import conference_index, conference_pages
-from conference_recaps.pages.contexts import TalkPageContext
+from conference_recaps.pages.contexts import ConferencePageContext, TalkPageContext
 from conference_recaps.pages.generate import (
     Page,
     State,
@@ -96,6 +96,7 @@ class PageBuild:
         self.sidebar: Sidebar | None = None
         self.current: dict[str, tuple[tuple[str, ...], int | None]] = {}
         self.players: dict[str, str] = {}
+        self.filtered: set[str] = set()
         self.relations: dict[str, list[str | None]] | None = None
         self.shared: dict[str, str] = {}
         self.next_state: State | None = None
@@ -117,6 +118,8 @@ class PageBuild:
             for page in self.pages
             if isinstance(page.context, TalkPageContext) and page.context.video is not None
         }
+        #: Pages with a filterable talk grid.
+        self.filtered = {p.name for p in self.pages if isinstance(p.context, ConferencePageContext)}
         get_pages_domain(env).data["pages"] = {p.name: (p.family, p.title) for p in self.pages}
         self.sidebar = Sidebar(site, env, app.builder)
         self.shared = {"sidebar": self.sidebar.stamp(), "home": home_stamp(site)}
@@ -151,6 +154,9 @@ class PageBuild:
         context["recaps_sidebar"] = self.sidebar.html(context["content_root"], current, year)
         if pagename in self.players:
             add_player_assets(app, self.players[pagename])
+        if pagename in self.filtered:
+            # Sphinx restores its list of scripts after each page: only these pages get it.
+            app.add_js_file("recaps-filter.js", loading_method="defer")
         if doctree is not None:
             self._keep_within_section(app, pagename, context)
 

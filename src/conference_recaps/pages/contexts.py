@@ -296,8 +296,14 @@ class ConferencePageContext(PageContext):
     conference: ConferenceFacts
     talk_count: int
     days: tuple[Day, ...]
-    recaps: tuple[RecapSummary, ...]
+    recaps: tuple[RecapCard, ...]
     credits: tuple[CreditRow, ...]
+    #: The filters over the grid: (kind, label, count) and (tag, count), most used first.
+    kinds: tuple[tuple[str, str, int], ...] = ()
+    tags: tuple[tuple[str, int], ...] = ()
+    videos: int = 0
+    #: The contributor guide's page name, for "how to add a recap" (None: no guide).
+    guide: str | None = None
 
     def sidebar_place(self) -> tuple[tuple[str, ...], int | None]:
         return (), self.conference.year

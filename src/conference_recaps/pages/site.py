@@ -96,8 +96,11 @@ class Site:
 
     def __init__(self, env: BuildEnvironment) -> None:
         self.catalogue: Catalogue = get_catalogue(env)
+        settings = get_config(env.config)
         #: Whether cards and talk pages show the video host's thumbnails.
-        self.thumbnails: bool = get_config(env.config).video_thumbnails
+        self.thumbnails: bool = settings.video_thumbnails
+        #: The contributor guide's first page, where pages say "see the contributor guide".
+        self.guide: str | None = settings.guide if settings.guide in env.all_docs else None
         domain = get_domain(env)
         excerpts = domain.table("excerpts")
         self.titles: dict[str, str] = {
