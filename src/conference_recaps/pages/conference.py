@@ -25,7 +25,7 @@ from conference_recaps.pages.contexts import (
     YearConferences,
 )
 from conference_recaps.pages.generate import Page
-from conference_recaps.text import KIND_HEADINGS, KIND_LABELS
+from conference_recaps.text import KIND_HEADINGS
 from conference_recaps.urls import catalogue_page, index_page
 
 if TYPE_CHECKING:
