@@ -26,15 +26,12 @@ from conference_recaps.config import get_config
 from conference_recaps.discovery.jsonld import CONTEXT, script_tag
 from conference_recaps.discovery.site import UTILITY_PAGES, classify, page_url
 from conference_recaps.domain import get_catalogue
-from conference_recaps.urls import catalogue_page, index_page
+from conference_recaps.urls import RECAPS_INDEX, catalogue_page, index_page
 
 if TYPE_CHECKING:
     from docutils import nodes
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
-
-#: The listing a recap belongs to: the ``/recaps/`` index.
-RECAPS_INDEX = "recaps/index"
 
 
 def guide_pages(env: BuildEnvironment) -> set[str]:

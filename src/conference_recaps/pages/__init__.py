@@ -46,6 +46,7 @@ from conference_recaps.pages.generate import (
     write_pages,
 )
 from conference_recaps.pages.home import home_nodes, home_placeholder, home_stamp, setup_home
+from conference_recaps.pages.listings import recaps_index, talks_index
 from conference_recaps.pages.navigation import THEME_TEMPLATES, Sidebar
 from conference_recaps.pages.site import Site
 from conference_recaps.pages.speaker import speaker_index, speaker_pages
@@ -75,6 +76,8 @@ def all_pages(site: Site) -> Iterator[Page]:
     yield speaker_index(site)
     yield year_index(site)
     yield tag_index(site)
+    yield recaps_index(site)
+    yield talks_index(site)
 
 
 def current_of(page: Page) -> tuple[tuple[str, ...], int | None]:

@@ -449,3 +449,45 @@ class TagIndexContext(PageContext):
     template: ClassVar[str] = "tag_index.html"
 
     tags: tuple[TagRow, ...]
+
+
+# -- Reading indexes ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RecapsIndexContext(PageContext):
+    """``/recaps/``: every recap, by the year it is filed under, newest first."""
+
+    family: ClassVar[str] = "index"
+    template: ClassVar[str] = "recaps_index.html"
+
+    years: tuple[tuple[int | None, tuple[RecapCard, ...]], ...]
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class TalkLine:
+    """A talk as one line of the ``/talks/`` index."""
+
+    page: str
+    title: str
+    kind: str
+    speakers: str
+    video: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TalksOfConference:
+    conference: ConferenceRow
+    talks: tuple[TalkLine, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TalksIndexContext(PageContext):
+    """``/talks/``: every talk by conference."""
+
+    family: ClassVar[str] = "index"
+    template: ClassVar[str] = "talks_index.html"
+
+    conferences: tuple[TalksOfConference, ...]
+    count: int

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from conference_recaps.config import get_config
 from conference_recaps.pages.generate import TEMPLATES, body_environment, digest
-from conference_recaps.urls import catalogue_page, index_page
+from conference_recaps.urls import RECAPS_INDEX, catalogue_page, index_page
 
 if TYPE_CHECKING:
     from sphinx.builders import Builder
@@ -103,7 +103,10 @@ class Sidebar:
             years=self.years,
             latest=self.latest,
             more_recaps=len(site.recaps) > LATEST_RECAPS,
+            all_recaps=RECAPS_INDEX,
             indexes=[
+                {"page": index_page("talk"), "title": "All talks"},
+                {"page": RECAPS_INDEX, "title": "All recaps"},
                 {"page": index_page("conference"), "title": "All conferences"},
                 {"page": index_page("speaker"), "title": "Speakers"},
                 {"page": index_page("year"), "title": "Years"},
