@@ -116,7 +116,7 @@ def _visit_search_box(self: Any, node: search_box) -> None:
 
 
 def _link(
-    builder: Any, fromdoc: str, target: str, text: str, anchor: str = "", classes: Any = ()
+    builder: Any, fromdoc: str, target: str, text: str, *, anchor: str = "", classes: Any = ()
 ) -> nodes.reference:
     uri = builder.get_relative_uri(fromdoc, target)
     if anchor:
