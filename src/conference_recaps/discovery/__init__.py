@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from conference_recaps.discovery.breadcrumbs import setup_breadcrumbs
+from conference_recaps.discovery.cards import setup_cards
 from conference_recaps.discovery.feeds import setup_feeds
 from conference_recaps.discovery.jsonld import setup_jsonld
 from conference_recaps.discovery.notfound import setup_notfound
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 def setup_discovery(app: Sphinx) -> None:
     """Wire every discovery concern; ``setup_config`` must have run first."""
     setup_site(app)
+    setup_cards(app)
     setup_opengraph(app)
     setup_jsonld(app)
     setup_breadcrumbs(app)

@@ -253,6 +253,7 @@ def recap_posting(
     image: str | None,
     description: str | None,
     conference_url: str | None,
+    publisher: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """A recap's ``BlogPosting``, or ``PodcastEpisode`` when its kind is podcast."""
     kind = meta.kind.value
@@ -271,6 +272,8 @@ def recap_posting(
         data["author"] = [person(name) for name in meta.authors]
     if image:
         data["image"] = image
+    if publisher:
+        data["publisher"] = publisher
     if description:
         data["description"] = description
     if meta.tags:
@@ -375,15 +378,28 @@ def structured_data(
                 meta,
                 url=url,
                 headline=title,
-                image=image[0] if image else None,
+                image=image[0] if image else context.get("recaps_card"),
                 description=description,
                 conference_url=conference_url,
+                publisher=publisher(app, context),
             )
         ]
     if pagename == app.config.root_doc:
         name = str(app.config.html_title or app.config.project)
         return [website(name=name, url=base_url(app.config))]
     return []
+
+
+def publisher(app: Sphinx, context: dict[str, Any]) -> dict[str, Any]:
+    """The site as an article's ``publisher``, with its logo (Google's article rich result)."""
+    name = str(app.config.html_title or app.config.project)
+    data: dict[str, Any] = {"@type": "Organization", "name": name, "url": base_url(app.config)}
+    logo = (app.config.html_theme_options or {}).get("logo", {}).get("image_light")
+    logo = logo or app.config.html_logo or context.get("recaps_site_card")
+    if isinstance(logo, str) and logo:
+        url = logo if re.match(r"^https?://", logo) else absolute(app.builder, logo)
+        data["logo"] = {"@type": "ImageObject", "url": url}
+    return data
 
 
 def site_image(app: Sphinx) -> str | None:

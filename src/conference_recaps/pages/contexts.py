@@ -357,7 +357,7 @@ class SpeakerPageContext(PageContext):
     speaker: SpeakerFacts
     talk_count: int
     conferences: tuple[ConferenceTalks, ...]
-    mentions: tuple[PlaceLink, ...]
+    mentions: tuple[RecapCard, ...]
 
     def sidebar_place(self) -> tuple[tuple[str, ...], int | None]:
         return (index_page("speaker"),), None

@@ -12,13 +12,12 @@ from typing import TYPE_CHECKING
 
 from conference_recaps.pages.contexts import (
     ConferenceTalks,
-    PlaceLink,
+    RecapCard,
     SpeakerFacts,
     SpeakerIndexContext,
     SpeakerPageContext,
     SpeakerRow,
     TalkSummary,
-    place_links,
 )
 from conference_recaps.pages.generate import Page
 from conference_recaps.urls import catalogue_page, index_page
@@ -41,10 +40,10 @@ def speaker_pages(site: Site) -> Iterator[Page]:
             key=lambda c: catalogue.conferences[c].start,
             reverse=True,
         )
-        mentions: dict[str, PlaceLink] = {}
+        mentions: dict[str, RecapCard] = {}
         for kind, ident in [("speaker", speaker.id)] + [("talk", t.id) for t in talks]:
-            for place in place_links(site, kind, ident):
-                mentions.setdefault(place.doc, place)
+            for card in RecapCard.of_places(site, kind, ident):
+                mentions.setdefault(card.doc, card)
         yield Page(
             name=catalogue_page("speaker", speaker.id),
             title=speaker.name,
