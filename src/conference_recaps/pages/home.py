@@ -178,13 +178,13 @@ def home_nodes(site: Site, builder: Any, docname: str) -> list[nodes.Node]:
     container += search_box(action=builder.get_relative_uri(docname, "search"))
     counts = nodes.bullet_list(classes=["recaps-stats", "recaps-counts"])
     for count, noun, target in (
-        (talks, "talks", index_page("talk")),
-        (conferences, "conferences", index_page("conference")),
-        (speakers, "speakers", index_page("speaker")),
-        (recaps, "recaps", RECAPS_INDEX),
+        (talks, "talk", index_page("talk")),
+        (conferences, "conference", index_page("conference")),
+        (speakers, "speaker", index_page("speaker")),
+        (recaps, "recap", RECAPS_INDEX),
     ):
         item = nodes.paragraph()
-        item += _link(builder, docname, target, f"{count:,} {noun}")
+        item += _link(builder, docname, target, f"{count:,} {noun}{'' if count == 1 else 's'}")
         counts += nodes.list_item("", item)
     container += counts
     if data["latest"]:
