@@ -188,7 +188,7 @@ def test_every_page_has_an_image_for_link_previews(site: Path) -> None:
     )
     assert "/_images/reception" in str(meta(soup(site, REVIEW), "og:image"))
     for url, prefix in (
-        ("", "site-home-"),
+        ("", "site."),
         (CONFERENCE, "conference-djangocon-us-2019-"),
         (PODCAST, "recap-recaps-2024-podcast-"),
     ):
@@ -219,7 +219,7 @@ def test_cards_are_drawn_again_only_when_what_they_show_changed(tmp_path: Path) 
         return {p.name: p.stat().st_mtime_ns for p in folder.glob("*.png")}
 
     first = build()
-    assert len(first) == 3  # home, the conference, the recap without a photo
+    assert len(first) == 3  # the site's, the conference's, the recap's without a photo
     assert build() == first  # nothing changed: nothing drawn
     catalogue = srcdir / "talks.yaml"
     catalogue.write_text(
@@ -234,3 +234,16 @@ def test_cards_are_drawn_again_only_when_what_they_show_changed(tmp_path: Path) 
     assert set(first) - set(third) == {n for n in first if n.startswith("conference-")}
     unchanged = set(first) & set(third)
     assert all(first[n] == third[n] for n in unchanged)  # the others were not redrawn
+    # The site's card keeps its name, so pages showing it need not be rewritten; it is
+    # drawn again when its numbers change.
+    catalogue.write_text(
+        catalogue.read_text(encoding="utf-8").replace(
+            "talks:\n",
+            "talks:\n  - id: djangocon-us-2019/extra\n"
+            "    conference: djangocon-us-2019\n    title: Extra\n",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    fourth = build()
+    assert fourth["site.png"] != third["site.png"]

@@ -44,6 +44,8 @@ logger = logging.getLogger(__name__)
 #: Bump when the drawing changes, so every card is drawn again.
 CARD_VERSION = 1
 FOLDER = "_images/cards"
+#: The PNG text chunk holding what a card shows, as a digest.
+DIGEST_KEY = "recaps-card"
 #: Below this many cards to draw, forking workers costs more than it saves.
 PARALLEL_CARDS = 64
 WIDTH, HEIGHT = 1200, 630
@@ -64,12 +66,36 @@ class Card:
     lines: tuple[str, ...]
     site: str
 
-    def file(self) -> str:
-        """The card's path in the output, e.g. ``_images/cards/conference-x-<digest>.png``."""
+    def digest(self) -> str:
         data = repr((CARD_VERSION, self.title, self.lines, self.site)).encode()
-        digest = hashlib.blake2b(data, digest_size=6).hexdigest()
+        return hashlib.blake2b(data, digest_size=6).hexdigest()
+
+    def file(self) -> str:
+        """The card's path in the output, e.g. ``_images/cards/conference-x-<digest>.png``.
+
+        The site's card keeps one name (``site.png``): every page that has no card of its
+        own shows it, and those pages are not rewritten when the site's numbers change.
+        Its digest is kept inside the PNG instead (:func:`is_current`).
+        """
+        if self.kind == "site":
+            return f"{FOLDER}/site.png"
         slug = re.sub(r"[^a-z0-9]+", "-", self.ident.lower()).strip("-")[:60] or "card"
-        return f"{FOLDER}/{self.kind}-{slug}-{digest}.png"
+        return f"{FOLDER}/{self.kind}-{slug}-{self.digest()}.png"
+
+
+def is_current(path: Path, card: Card) -> bool:
+    """Whether the file at ``path`` is this card as drawn now."""
+    if not path.exists():
+        return False
+    if card.kind != "site":
+        return True  # the digest is in the name
+    from PIL import Image  # noqa: PLC0415
+
+    try:
+        with Image.open(path) as image:
+            return bool(image.text.get(DIGEST_KEY) == card.digest())  # type: ignore[attr-defined]
+    except OSError:
+        return False
 
 
 def _plural(count: int, noun: str) -> str:
@@ -170,7 +196,7 @@ class CardBuild:
         missing = [
             (Path(app.outdir) / name, card)
             for name, card in sorted(wanted.items())
-            if not (Path(app.outdir) / name).exists()
+            if not is_current(Path(app.outdir) / name, card)
         ]
         draw_all(missing, app.parallel)
         drawn = len(missing)
@@ -233,6 +259,7 @@ def draw(card: Card) -> bytes:
     import io  # noqa: PLC0415
 
     from PIL import Image, ImageDraw  # noqa: PLC0415
+    from PIL.PngImagePlugin import PngInfo  # noqa: PLC0415
 
     image = Image.new("L", (WIDTH, HEIGHT), 0)
     pen = ImageDraw.Draw(image)
@@ -250,8 +277,10 @@ def draw(card: Card) -> bytes:
         pen.text((80, top), _wrap(pen, line, body, WIDTH - 160)[0], font=body, fill=MUTED_LEVEL)
         top += 48
     image.putpalette(_palette())
+    info = PngInfo()
+    info.add_text(DIGEST_KEY, card.digest())
     out = io.BytesIO()
-    image.save(out, format="PNG", compress_level=1)
+    image.save(out, format="PNG", compress_level=1, pnginfo=info)
     return out.getvalue()
 
 

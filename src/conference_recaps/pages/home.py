@@ -74,6 +74,7 @@ def home_data(site: Site) -> dict[str, Any]:
                 r.authors,
                 r.excerpt,
                 r.image,
+                r.image_alt,
                 r.conference if r.conference in catalogue.conferences else None,
                 site.conference_name(r.conference or ""),
             )
@@ -125,13 +126,16 @@ def _link(
 
 
 def _recap_card(builder: Any, docname: str, recap: tuple[Any, ...]) -> nodes.container:
-    doc, title, date, authors, excerpt, image, conference, conference_name = recap
+    doc, title, date, authors, excerpt, image, image_alt, conference, conference_name = recap
     card = nodes.container(classes=["recaps-rcard"] + (["recaps-rcard-image"] if image else []))
     if image:
         # A URL relative to the page; '?' marks it as not to be copied again (it is
         # already in _images/, copied with the recap).
         uri = relative_uri(builder.get_target_uri(docname), image)
-        card += nodes.image(uri=uri, alt="", candidates={"?": uri}, classes=["recaps-rcard-img"])
+        # The photo's own alt text: the home page's images are checked like any other.
+        card += nodes.image(
+            uri=uri, alt=image_alt or title, candidates={"?": uri}, classes=["recaps-rcard-img"]
+        )
     body = nodes.container(classes=["recaps-rcard-body"])
     heading = nodes.paragraph(classes=["recaps-rcard-title"])
     heading += _link(builder, docname, doc, title, classes=["recaps-stretched"])
