@@ -162,3 +162,20 @@ def test_pages_fit_a_phone_and_a_tablet(browser: Any, served: str, width: int) -
         assert abs(video["width"] / video["height"] - 16 / 9) < 0.02
     finally:
         tab.close()
+
+
+def test_the_conference_grid_filters_by_kind_and_tag(phone: Tab, served: str) -> None:
+    page = phone.page
+    page.goto(served + "conferences/djangocon-us-2019/")
+    chips = page.locator(".recaps-filters")
+    chips.wait_for(state="visible")  # hidden in the HTML: the script shows it
+    cards = page.locator("#talks .recaps-tcard")
+    assert cards.count() == 4
+    page.locator(".recaps-chip", has_text="Keynotes").click()
+    visible = page.locator("#talks .recaps-tcard:visible")
+    assert visible.count() == 1
+    assert visible.first.get_attribute("data-kind") == "keynote"
+    page.locator(".recaps-chip", has_text="#django").click()
+    assert page.locator("#talks .recaps-tcard:visible").count() == 2
+    page.locator(".recaps-chip", has_text="All").click()
+    assert page.locator("#talks .recaps-tcard:visible").count() == 4
