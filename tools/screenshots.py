@@ -3,8 +3,8 @@
 ``make screenshots`` builds the site and runs this; the PNGs land in
 ``_build/screenshots/<page-type>-<width>-<mode>.png`` for contributors and reviewers to
 look at (a pull request that changes the look can attach them). The site is served on
-127.0.0.1 and every other request is blocked, so video thumbnails show as their
-placeholder and the pictures do not depend on the network.
+127.0.0.1 and every other request is blocked (video thumbnails get a grey stand-in), so
+the pictures do not depend on the network.
 
 It drives Debian's ``chromium`` through Playwright from PyPI (``apt-get install
 chromium`` if it is missing; Playwright's own browser download is never used).
@@ -15,11 +15,13 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
+import io
 import sys
 import threading
 from pathlib import Path
 from typing import Any
 
+from PIL import Image
 from playwright.sync_api import sync_playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -68,6 +70,25 @@ def page_types(site: Path) -> dict[str, str]:
     return found
 
 
+def _thumbnail() -> bytes:
+    """A grey 16:9 stand-in for video thumbnails, so cards look as they do online."""
+    image = Image.new("RGB", (320, 180), (120, 128, 136))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+THUMBNAIL = _thumbnail()
+
+
+def _offline(route: Any) -> None:
+    """Every request beyond the local site: thumbnails get the stand-in, the rest fail."""
+    if route.request.url.startswith("https://i.ytimg.com/"):
+        route.fulfill(status=200, content_type="image/png", body=THUMBNAIL)
+    else:
+        route.abort()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("site", type=Path, help="the built site (dirhtml), e.g. _build/html")
@@ -92,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
             for mode in MODES:
                 for width, height in WIDTHS.items():
                     context = browser.new_context(viewport={"width": width, "height": height})
-                    context.route(lambda u: not u.startswith(base), lambda r: r.abort())
+                    context.route(lambda u: not u.startswith(base), _offline)
                     context.add_init_script(
                         f"localStorage.setItem('mode','{mode}');"
                         f"localStorage.setItem('theme','{mode}');"
