@@ -122,6 +122,9 @@ def main(argv: list[str] | None = None) -> int:
                     for name, address in page_types(site).items():
                         tab.goto(base + address, wait_until="load")
                         tab.wait_for_timeout(150)
+                        # The theme scrolls the current sidebar entry into view, which
+                        # can leave the page itself scrolled: start from the top left.
+                        tab.evaluate("window.scrollTo(0, 0)")
                         target = args.out / f"{name}-{width}-{mode}.png"
                         tab.screenshot(path=str(target), full_page=True)
                         written += 1
