@@ -36,10 +36,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
+from markupsafe import Markup
 from sphinx.util import logging
 from sphinx.util.display import status_iterator
 from sphinx.util.osutil import relative_uri
 from sphinx.util.parallel import ParallelTasks, parallel_available
+
+from conference_recaps.abstracts import render_abstract
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -94,6 +97,7 @@ def body_environment() -> jinja2.Environment:
     env.filters["http_url"] = http_url
     env.filters["long_date"] = long_date
     env.filters["paragraphs"] = paragraphs
+    env.filters["abstract"] = abstract_html
     return env
 
 
@@ -102,6 +106,12 @@ def http_url(value: str | None) -> str | None:
     if value and value.split(":", 1)[0].lower() in ("http", "https"):
         return value
     return None
+
+
+def abstract_html(text: str | None, title: str = "", speakers: Any = ()) -> Markup:
+    """An abstract as safe HTML; ``speakers`` are ``(page, name)`` pairs or names."""
+    names = [s[1] if isinstance(s, tuple | list) else str(s) for s in speakers]
+    return render_abstract(text, title=title, speakers=names)
 
 
 def long_date(value: Any) -> str:

@@ -1,0 +1,230 @@
+"""A talk's abstract as safe HTML: :func:`render_abstract` is what every page calls.
+
+An abstract in the catalogue is Markdown (CommonMark, no raw HTML): paragraphs, lists,
+emphasis, inline code, code blocks and links. Hand-written plain text reads the same.
+The importer converts pyvideo's reStructuredText and HTML descriptions to this form
+once, at import (:mod:`conference_recaps.importers.text`), so a build never runs
+docutils over 21,000 descriptions.
+
+How it is shown:
+
+- markdown-it-py parses the text with raw HTML off and bare URLs recognised
+  (linkify-it-py); the output is then written here from the syntax tree, node type by
+  node type, with every text escaped. A node type not listed below is shown as its
+  escaped text, so no contributor's text can put markup, script or an active link into
+  the site, whatever markdown-it-py does with it.
+- Links are kept only for ``http``, ``https`` and ``mailto`` targets, and carry
+  ``rel="nofollow ugc noopener"``: the text is the contributor's, not the site's.
+  Images become their alt text (no remote image loads from a contributor's text).
+- Headings in an abstract become ``h3``/``h4`` (the page's "Abstract" heading is ``h2``).
+- The recording channel's boilerplate is not shown: the title and speaker repeated as
+  the first line, "Follow us" lines and the links under them, intro music, captioning
+  and video production credits, subscribe prompts. Only whole lines that match these
+  patterns are hidden; the catalogue's text itself is never rewritten.
+
+Why hand-written and not markdown-it's own renderer: its HTML renderer is correct but
+adds attributes only through rule overrides, and its output for a node type a later
+plugin adds would be trusted as is. Writing the few node types an abstract needs keeps
+the whitelist in one place.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import TYPE_CHECKING
+
+from markdown_it import MarkdownIt
+from markdown_it.tree import SyntaxTreeNode
+from markupsafe import Markup, escape
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+#: ``rel`` of every link an abstract holds: user content, not endorsed, no opener.
+LINK_REL = "nofollow ugc noopener"
+_LINK_SCHEMES = ("http:", "https:", "mailto:")
+
+
+@functools.cache
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
+    md.enable("linkify")
+    md.linkify.set({"fuzzy_email": False})  # type: ignore[union-attr]
+    return md
+
+
+# -- Boilerplate ------------------------------------------------------------------------
+# Lines recording channels append to every video description. Each pattern matches a
+# whole line (stripped); the lines are hidden, not deleted from the catalogue.
+_BOILERPLATE_LINE = re.compile(
+    r"""^(?:
+        (?:intro|outro|background)\s+music\b.*
+      | music\s*(?:by)?\s*:.*
+      | (?:closed\s+)?(?:captions?|captioning|subtitles?)\s+(?:provided\s+)?by\b.*
+      | video\s+(?:production|editing|recording|post-?production)\s*(?:by\b|:).*
+      | \**video\s+editing\**\s*:.*
+      | \**tools\**\s*:\s*blender.*
+      | produced\s+by\s+(?:ndv|next\s+day\s+video)\b.*
+      | (?:click\s+here\s+to\s+|please\s+)?(?:like\s+and\s+)?subscribe\s+to\s+(?:our|the)\b.*
+      | follow\b.{0,60}(?:👇|:|\bon\s+(?:twitter|facebook|linkedin|instagram|mastodon)\b.*)
+      | ⭐️?\s*(?:twitter|facebook|linkedin|instagram|blogger|official\s+website)\s*:\s*\S+
+      | on\s+(?:twitter|facebook|linkedin|mastodon)\s*:\s*\S+
+      | official\s+homepage\s*:\s*\S+
+    )$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+#: A line that is only a URL (or ``label: URL``), as under a "Follow us" line.
+_URL_LINE = re.compile(r"^(?:[\w .-]{0,30}:\s*)?<?https?://\S+>?$", re.IGNORECASE)
+_LONE_HEADINGS = {"links:", "links", "social:", "social media:"}
+_WORDS = re.compile(r"\w+")
+
+
+def _words(text: str) -> str:
+    return " ".join(_WORDS.findall(text.casefold()))
+
+
+def _repeats_header(line: str, title: str, speakers: Iterable[str]) -> bool:
+    """Whether ``line`` is the title (and speaker) repeated, as channels put first."""
+    said, title_words = _words(line), _words(title)
+    if not title_words or title_words not in said:
+        return False
+    rest = said.replace(title_words, " ", 1)
+    for name in speakers:
+        rest = rest.replace(_words(name), " ")
+    # What is left is at most a conference name, a year and "by": a short remainder.
+    return len(rest.split()) <= 8
+
+
+def strip_boilerplate(text: str, *, title: str = "", speakers: Iterable[str] = ()) -> str:
+    """``text`` without the recording channel's boilerplate lines."""
+    lines = text.replace("\r\n", "\n").split("\n")
+    kept: list[str] = []
+    first = True
+    following = False  # inside the links block under a "Follow ..." line
+    for line in lines:
+        stripped = line.strip()
+        if not stripped:
+            following = False
+            kept.append("")
+            continue
+        if first:
+            first = False
+            if _repeats_header(stripped, title, speakers):
+                continue
+        if _BOILERPLATE_LINE.match(stripped):
+            following = stripped.casefold().startswith("follow")
+            continue
+        if following and _URL_LINE.match(stripped):
+            continue
+        following = False
+        kept.append(line)
+    # A "LINKS:" line whose links were all hidden is left alone in its paragraph.
+    paragraphs = "\n".join(kept).split("\n\n")
+    paragraphs = [p for p in paragraphs if p.strip().casefold() not in _LONE_HEADINGS]
+    return "\n\n".join(p.strip("\n") for p in paragraphs if p.strip())
+
+
+# -- Rendering --------------------------------------------------------------------------
+
+
+def _safe_href(href: str) -> str | None:
+    value = href.strip()
+    return value if value.lower().startswith(_LINK_SCHEMES) else None
+
+
+def _text_of(node: SyntaxTreeNode) -> str:
+    if node.type in ("text", "code_inline"):
+        return node.content
+    return "".join(_text_of(child) for child in node.children)
+
+
+def _render(node: SyntaxTreeNode, out: list[str]) -> None:
+    kind = node.type
+    if kind == "text":
+        out.append(escape(node.content))
+    elif kind == "softbreak":
+        out.append("\n")
+    elif kind == "hardbreak":
+        out.append("<br>\n")
+    elif kind == "code_inline":
+        out.append(f"<code>{escape(node.content)}</code>")
+    elif kind in ("em", "strong"):
+        out.append(f"<{kind}>")
+        _children(node, out)
+        out.append(f"</{kind}>")
+    elif kind == "link":
+        href = _safe_href(str(node.attrs.get("href", "")))
+        if href is None:
+            _children(node, out)
+            return
+        out.append(f'<a class="reference external" href="{escape(href)}" rel="{LINK_REL}">')
+        _children(node, out)
+        out.append("</a>")
+    elif kind == "image":
+        out.append(escape(_text_of(node)))
+    elif kind == "inline":
+        _children(node, out)
+    elif kind == "paragraph":
+        if node.hidden:  # a tight list's item: no <p>
+            _children(node, out)
+        else:
+            out.append("<p>")
+            _children(node, out)
+            out.append("</p>\n")
+    elif kind == "heading":
+        level = 3 if node.tag in ("h1", "h2") else 4
+        out.append(f'<h{level} class="recaps-abstract-heading">')
+        _children(node, out)
+        out.append(f"</h{level}>\n")
+    elif kind == "bullet_list":
+        out.append("<ul>\n")
+        _children(node, out)
+        out.append("</ul>\n")
+    elif kind == "ordered_list":
+        start = node.attrs.get("start")
+        attribute = (
+            f' start="{int(start)}"'
+            if isinstance(start, int | str) and str(start).isdigit() and int(start) != 1
+            else ""
+        )
+        out.append(f"<ol{attribute}>\n")
+        _children(node, out)
+        out.append("</ol>\n")
+    elif kind == "list_item":
+        out.append("<li>")
+        _children(node, out)
+        out.append("</li>\n")
+    elif kind == "blockquote":
+        out.append("<blockquote>\n")
+        _children(node, out)
+        out.append("</blockquote>\n")
+    elif kind in ("code_block", "fence"):
+        out.append(f"<pre><code>{escape(node.content)}</code></pre>\n")
+    elif kind == "hr":
+        out.append("<hr>\n")
+    elif node.children:  # anything else: its content, escaped
+        _children(node, out)
+    else:
+        out.append(escape(node.content))
+
+
+def _children(node: SyntaxTreeNode, out: list[str]) -> None:
+    for child in node.children:
+        _render(child, out)
+
+
+def render_abstract(text: str | None, *, title: str = "", speakers: Iterable[str] = ()) -> Markup:
+    """The abstract as safe HTML (empty when there is nothing to show).
+
+    ``title`` and ``speakers`` (names) let the first line that only repeats them be hidden.
+    """
+    if not text or not text.strip():
+        return Markup("")
+    shown = strip_boilerplate(text, title=title, speakers=tuple(speakers))
+    if not shown:
+        return Markup("")
+    tree = SyntaxTreeNode(_parser().parse(shown))
+    out: list[str] = []
+    _children(tree, out)
+    return Markup("".join(out).strip())
