@@ -31,13 +31,13 @@ def test_paragraphs_lists_emphasis_and_code() -> None:
 
 def test_every_url_is_a_link_marked_as_user_content() -> None:
     page = html(
-        "See https://example.org/a_b_c, [the docs](https://docs.example.org) or PyPhilly.org."
+        "See https://example.org/a_b_c, [the docs](https://docs.example.org) or www.pyphilly.org."
     )
     links = page.find_all("a")
     assert [a["href"] for a in links] == [
         "https://example.org/a_b_c",
         "https://docs.example.org",
-        "http://PyPhilly.org",
+        "http://www.pyphilly.org",
     ]
     assert all(a["rel"] == LINK_REL.split() for a in links)
 
