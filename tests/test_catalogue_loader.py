@@ -308,3 +308,18 @@ def test_problem_subtypes() -> None:
     assert [p.subtype for p in problems] == [Subtype.catalogue_ref]
     _, problems = load_catalogue(BAD, [BAD / "lint-unreferenced-speaker.yaml"])
     assert [(p.subtype, p.is_error) for p in problems] == [(Subtype.catalogue_lint, False)]
+
+
+def test_a_control_character_is_reported_at_its_line_after_multibyte_text(
+    tmp_path: Path,
+) -> None:
+    """libyaml gives a byte offset; read as characters it pointed lines too far."""
+    abstract = "\n".join(f"      Ligne {n}: café, naïve, 日本語, 🐍" for n in range(200))
+    (tmp_path / "talks.yaml").write_text(
+        "conferences: []\nspeakers: []\ntalks:\n  - id: x/y\n    abstract: |\n"
+        f"{abstract}\n      bad \x9d here\n",
+        encoding="utf-8",
+    )
+    _catalogue, problems = load_catalogue(tmp_path, [tmp_path / "talks.yaml"])
+    assert [(p.line, p.column) for p in problems] == [(206, 11)]
+    assert "control characters are not allowed" in problems[0].message
