@@ -19,7 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from conference_recaps.catalogue.model import Conference, Speaker, Talk, TalkKind
+from conference_recaps.catalogue.model import (
+    Conference,
+    ConferenceKind,
+    Speaker,
+    Talk,
+    TalkKind,
+)
 
 #: A lowercase slug: letters, digits and single hyphens (``djangocon-us-2019``).
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -54,6 +60,8 @@ class FieldType(enum.Enum):
     """A list of slugs (references or tags)."""
     talk_kind = "talk_kind"
     """One of the :class:`TalkKind` values."""
+    conference_kind = "conference_kind"
+    """One of the :class:`ConferenceKind` values."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +105,12 @@ CONFERENCE = EntrySpec(
         FieldSpec("location", FieldType.text, "City, region and country, or Online."),
         FieldSpec("url", FieldType.url, "The conference's own site (http or https)."),
         FieldSpec("description", FieldType.text, "A short description shown on its page."),
+        FieldSpec(
+            "kind",
+            FieldType.conference_kind,
+            "``conference`` (default) or ``meetup``: a series of evenings, not one event; "
+            "its page shows it as e.g. *meetup, 2008-2024, 90 talks*.",
+        ),
     ),
 )
 
@@ -165,6 +179,8 @@ def _field_schema(spec: FieldSpec) -> dict[str, Any]:
             "items": {"type": "string", "pattern": SLUG_PATTERN},
             "uniqueItems": True,
         }
+    elif spec.type is FieldType.conference_kind:
+        schema = {"type": "string", "enum": [kind.value for kind in ConferenceKind]}
     else:
         schema = {"type": "string", "enum": [kind.value for kind in TalkKind]}
     schema = {"description": spec.help, **schema}
