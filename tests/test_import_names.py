@@ -48,9 +48,16 @@ def test_slugify_cuts_one_long_word() -> None:
     assert slugify("a" * 80) == "a" * 60
 
 
-def test_slugify_without_any_ascii_is_stable() -> None:
-    assert slugify("日本語", fallback="talk") == slugify("日本語", fallback="talk")
-    assert slugify("日本語", fallback="talk").startswith("talk-")
+def test_slugify_transliterates_every_script() -> None:
+    assert slugify("日本語", fallback="talk") == "ri-ben-yu"
+    assert slugify("정다운") == "jeongdaun"
+    assert slugify("Алексей Шипилёв") == "aleksey-shipilev"
+    assert slugify("파이썬 웹 API Schema 제작기") == "paisseon-web-api-schema-jejaggi"
+
+
+def test_slugify_without_any_letter_is_stable() -> None:
+    assert slugify("・・・", fallback="talk") == slugify("・・・", fallback="talk")
+    assert slugify("・・・", fallback="talk").startswith("talk-")
 
 
 def test_unique_slug() -> None:

@@ -13,49 +13,36 @@ import unicodedata
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
+from anyascii import anyascii
+
 if TYPE_CHECKING:
     from collections.abc import Container
 
-#: Letters that Unicode decomposition does not reduce to ASCII.
-_TRANSLITERATE = str.maketrans(
-    {
-        "ø": "o",
-        "Ø": "O",
-        "ł": "l",
-        "Ł": "L",
-        "æ": "ae",
-        "Æ": "AE",
-        "œ": "oe",
-        "Œ": "OE",
-        "ß": "ss",
-        "đ": "d",
-        "Đ": "D",
-        "ð": "d",
-        "Ð": "D",
-        "þ": "th",
-        "Þ": "Th",
-        "\u0131": "i",  # dotless i
-        "\u2019": "'",  # right single quotation mark
-        "\u2018": "'",  # left single quotation mark
-    }
-)
-
 MAX_SLUG_LENGTH = 60
+
+# Scripts written without spaces between words, where anyascii's output runs syllables
+# together ("ZhangSan"): each character becomes its own word in a slug ("zhang-san").
+_SPACELESS = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 def ascii_fold(text: str) -> str:
-    """``text`` without accents, special letters transliterated (``Ljødal``: ``Ljodal``)."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_TRANSLITERATE))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    """``text`` in ASCII letters: accents dropped, other scripts transliterated (anyascii).
+
+    ``Ljødal``: ``Ljodal``; ``정다운``: ``JeongDaUn``; ``Шипилёв``: ``Shipilev``.
+    """
+    if text.isascii():
+        return text
+    text = _SPACELESS.sub(lambda m: f" {m.group(0)} ", text)
+    return anyascii(unicodedata.normalize("NFC", text))
 
 
 def slugify(text: str, *, max_length: int = MAX_SLUG_LENGTH, fallback: str = "item") -> str:
     """A lowercase ASCII slug, cut at a hyphen to at most ``max_length`` characters.
 
-    Text with no ASCII letter or digit at all (a title in another script) gets
-    ``<fallback>-<hash>``, stable for the same text.
+    Any script is transliterated (``파이썬`` gives ``paisseon``); only text with no letter
+    or digit at all (emoji, punctuation) gets ``<fallback>-<hash>``, stable for the text.
     """
-    folded = ascii_fold(text).encode("ascii", "ignore").decode("ascii").lower()
+    folded = ascii_fold(text).lower()
     slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
     if not slug:
         digest = hashlib.blake2b(text.encode("utf-8"), digest_size=4).hexdigest()
@@ -79,6 +66,46 @@ def unique_slug(base: str, taken: Container[str]) -> str:
 def name_key(name: str) -> str:
     """The matching key of a person's name: case, accents and spacing ignored."""
     return " ".join(ascii_fold(name).casefold().split())
+
+
+_HONORIFICS = re.compile(r"\b(?:dr|prof|mr|mrs|ms|phd|jr|sr)\b\.?", re.IGNORECASE)
+
+
+def loose_name_key(name: str) -> str:
+    """A looser key: also punctuation, hyphens and honorifics ignored (``Dr. Jun-ki Kim``).
+
+    Used to tell whether two records of one video name the same people, never to merge
+    two speakers of the catalogue (that is a person's decision).
+    """
+    return re.sub(r"[^a-z0-9]+", "", _HONORIFICS.sub(" ", ascii_fold(name)).casefold())
+
+
+#: Separators that join several people's names in one string ("Ana Lee and Bo Chen").
+#: Only English "and": "e", "y" or "et" are as often a middle initial ("Dino E Viehland").
+_SEPARATORS = re.compile(r"\s+(?:and|&)\s+|\s*[,;]\s+|\s+/\s+", re.IGNORECASE)
+
+
+def split_names(name: str) -> tuple[tuple[str, ...], bool]:
+    """The people a speaker string names, and whether splitting it was unambiguous.
+
+    ``Anna Spysz and Chase Douglas`` gives both names. It is split only when every part
+    looks like a whole name (two words or more, or a name in a script without spaces);
+    ``Smith, John`` or ``Jane and John Doe`` stay as they are, flagged ambiguous, for a
+    person to decide. A name with no separator gives itself, unambiguous.
+    """
+    parts = [p.strip() for p in _SEPARATORS.split(name) if p and p.strip()]
+    if len(parts) <= 1:
+        return (name,), True
+
+    def whole(part: str) -> bool:
+        words = part.split()
+        if len(words) >= 2:
+            return not _HONORIFICS.fullmatch(words[-1])
+        return not part.isascii() and len(part) >= 2
+
+    if all(whole(p) for p in parts):
+        return tuple(parts), True
+    return (name,), False
 
 
 def title_key(title: str) -> str:
