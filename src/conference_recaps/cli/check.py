@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from conference_recaps.catalogue.loader import catalogue_files, load_catalogue, site_path
+from conference_recaps.catalogue.tags import check_tags, read_vocabulary
 from conference_recaps.config import PREFIX, RecapsConfig, config_fields
 from conference_recaps.diagnostics import Problem, Subtype
 from conference_recaps.frontmatter import read_front_matter
@@ -155,6 +156,10 @@ def run(args: argparse.Namespace) -> int:
     recaps = recap_files(root, settings)
     problems += catalogue_problems
     problems += check_recaps(root, recaps, catalogue)
+    vocabulary, vocabulary_problems = read_vocabulary(root)
+    problems += vocabulary_problems
+    if vocabulary is not None:
+        problems += check_tags(root, catalogue, vocabulary)
     problems.sort(key=lambda p: (p.path, p.line, p.column, p.message))
     for problem in problems:
         print(format_problem(problem))

@@ -14,6 +14,7 @@ there was any.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 from collections import Counter
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from conference_recaps.catalogue.loader import catalogue_files
+from conference_recaps.catalogue.tags import TAGS_FILE, Vocabulary, read_vocabulary
 from conference_recaps.cli.check import read_settings
 from conference_recaps.importers.merge import MergeReport, merge_into
 from conference_recaps.importers.pretalx import read_pretalx
@@ -122,6 +124,27 @@ def _other_catalogue_files(target: Path) -> list[Path]:
     return [p for p in catalogue_files(root, settings) if p.resolve() != resolved]
 
 
+def fold_tags(batches: list[ImportBatch], vocabulary: Vocabulary) -> list[Note]:
+    """Each talk's tags folded into the vocabulary's (an alias becomes its tag), noted."""
+    folded: Counter[tuple[str, str]] = Counter()
+    for batch in batches:
+        talks = []
+        for talk in batch.talks:
+            tags: list[str] = []
+            for tag in talk.tags:
+                new = vocabulary.fold(tag) or tag
+                if new != tag:
+                    folded[tag, new] += 1
+                if new not in tags:
+                    tags.append(new)
+            talks.append(dataclasses.replace(talk, tags=tuple(tags)))
+        batch.talks = talks
+    return [
+        Note("tags", TAGS_FILE, f"{old!r} folded into {new!r} ({count} talks)")
+        for (old, new), count in sorted(folded.items())
+    ]
+
+
 def _progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
@@ -189,6 +212,11 @@ def _run(
                 f"read {number}/{len(sources)} {batch.conference.id}: "
                 f"{len(batch.talks)} talks ({talks_read} so far)"
             )
+
+    vocabulary, vocabulary_problems = read_vocabulary(Path.cwd())
+    problems.extend(vocabulary_problems)
+    if vocabulary is not None:
+        notes.extend(fold_tags(batches, vocabulary))
 
     target = Path(args.into)
     added: Counter[str] = Counter()

@@ -46,11 +46,15 @@ def remove_controls(text: str) -> tuple[str, int]:
     return cleaned, count
 
 
+#: A converter's stand-in for a no-break space, found in pyvideo's older descriptions; in
+#: ``capacitÃ&nbsp_place_holder;`` it is the second byte of the mojibake of "à".
+_NBSP_PLACEHOLDER = re.compile(r"&nbsp\\?_place\\?_holder;")
+
+
 def repair_mojibake(text: str) -> str:
     """``text`` with UTF-8 read as another encoding repaired (ftfy), nothing else changed."""
-    if text.isascii():
-        return text
-    return ftfy.fix_encoding(text)
+    text = _NBSP_PLACEHOLDER.sub("\xa0", text)
+    return text if text.isascii() else ftfy.fix_encoding(text)
 
 
 @dataclass(frozen=True, slots=True)
