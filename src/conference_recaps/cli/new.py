@@ -19,7 +19,6 @@ import datetime
 import difflib
 import re
 import sys
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,9 +27,11 @@ import yaml
 
 from conference_recaps.catalogue.loader import catalogue_files, load_catalogue
 from conference_recaps.catalogue.model import Catalogue
-from conference_recaps.catalogue.schema import SLUG_PATTERN, URL_PATTERN
+from conference_recaps.catalogue.schema import SLUG_PATTERN
+from conference_recaps.commands import RECAP_KINDS
 from conference_recaps.config import PREFIX, RecapsConfig, config_fields
-from conference_recaps.frontmatter import RecapKind
+from conference_recaps.text import slugify
+from conference_recaps.urls import is_http_url
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -38,8 +39,6 @@ if TYPE_CHECKING:
     from conference_recaps.catalogue.model import Conference
     from conference_recaps.diagnostics import Problem
 
-#: The kinds of recap the front matter accepts, the first being the default.
-RECAP_KINDS = tuple(kind.value for kind in RecapKind)
 
 #: How many matching conferences the interactive chooser lists.
 MAX_CHOICES = 15
@@ -56,75 +55,12 @@ class NewError(Exception):
         self.code = code
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``recaps new`` and its flags."""
-    parser = subparsers.add_parser(
-        "new",
-        help="scaffold a recap post for a conference (asks in a terminal, or takes flags)",
-        description=(
-            "Write recaps/<year>/<slug>.md with valid front matter and a skeleton. In a "
-            "terminal it asks for whatever the flags leave out; otherwise --conference, "
-            "--title and --author are required."
-        ),
-    )
-    parser.add_argument(
-        "--conference",
-        metavar="ID",
-        help="the conference's id in the catalogue (with --new-conference: the new id)",
-    )
-    parser.add_argument("--title", help="the recap's title")
-    parser.add_argument(
-        "--author",
-        action="append",
-        dest="authors",
-        metavar="NAME",
-        help="an author's name; repeat for each author",
-    )
-    parser.add_argument(
-        "--kind",
-        choices=RECAP_KINDS,
-        help=f"what the recap is (default: {RECAP_KINDS[0]})",
-    )
-    parser.add_argument(
-        "--date", metavar="YYYY-MM-DD", help="the recap's publication date (default: today)"
-    )
-    parser.add_argument(
-        "--slug",
-        help="the file name without .md, a lowercase slug (default: made from the title)",
-    )
-    parser.add_argument(
-        "--root",
-        type=Path,
-        default=Path(),
-        metavar="DIR",
-        help="the site's root, where conf.py is (default: the current folder)",
-    )
-    group = parser.add_argument_group(
-        "a new conference",
-        "Add the conference to the catalogue first (its id is --conference, or made from --name).",
-    )
-    group.add_argument(
-        "--new-conference",
-        action="store_true",
-        help="append a new conference to the catalogue before writing the recap",
-    )
-    group.add_argument("--name", help="the new conference's name, e.g. 'DjangoCon US 2019'")
-    group.add_argument("--start", metavar="YYYY-MM-DD", help="the new conference's first day")
-    group.add_argument(
-        "--end", metavar="YYYY-MM-DD", help="the new conference's last day (default: --start)"
-    )
-    group.add_argument("--location", help="the new conference's city and country, or 'Online'")
-    group.add_argument("--url", help="the new conference's own site (http or https)")
-    parser.set_defaults(run=run)
-
-
 # -- values -----------------------------------------------------------------------------
 
 
-def slugify(text: str) -> str:
-    """``DjangoCon US 2019: in review`` -> ``djangocon-us-2019-in-review``."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower()))[:80].strip("-")
+def _slug(text: str) -> str:
+    """``DjangoCon US 2019: in review`` -> ``djangocon-us-2019-in-review`` (or empty)."""
+    return slugify(text, max_length=80, fallback=None)
 
 
 def parse_date(value: str, what: str) -> datetime.date:
@@ -142,13 +78,13 @@ def check_slug(value: str, what: str) -> str:
     if not re.match(SLUG_PATTERN, value):
         raise NewError(
             f"{what} {value!r} is not a slug: use lowercase letters, digits and single "
-            f"hyphens, e.g. {slugify(value) or 'djangocon-us-2019'}"
+            f"hyphens, e.g. {_slug(value) or 'djangocon-us-2019'}"
         )
     return value
 
 
 def check_url(value: str) -> str:
-    if not re.match(URL_PATTERN, value.strip()):
+    if not is_http_url(value):
         raise NewError(f"--url {value!r} is not an http:// or https:// address")
     return value.strip()
 
@@ -541,9 +477,9 @@ def new_conference(site: Site, args: argparse.Namespace, prompter: Prompter) -> 
     if args.conference:
         ident = free_id(args.conference)
     elif ask:
-        ident = prompter.ask("Conference id", free_id, slugify(name))
+        ident = prompter.ask("Conference id", free_id, _slug(name))
     else:
-        ident = free_id(slugify(name))
+        ident = free_id(_slug(name))
     if args.start:
         start = parse_date(args.start, "--start")
     else:
@@ -629,7 +565,7 @@ def plan_recap(site: Site, args: argparse.Namespace, prompter: Prompter) -> Reca
         else:
             kind = RECAP_KINDS[0]
     date = parse_date(args.date, "--date") if args.date else datetime.date.today()
-    slug = check_slug(args.slug, "--slug") if args.slug else slugify(title)
+    slug = check_slug(args.slug, "--slug") if args.slug else _slug(title)
     if not slug:
         raise NewError(f"cannot make a file name from the title {title!r}: pass --slug")
 

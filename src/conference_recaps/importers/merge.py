@@ -50,13 +50,13 @@ from conference_recaps.importers.names import (
     loose_name_key,
     name_key,
     normalise_text,
-    slugify,
     title_key,
     unique_slug,
     url_key,
 )
 from conference_recaps.importers.records import Note
 from conference_recaps.importers.sources import SourceError, display_path, problem
+from conference_recaps.text import slugify
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable

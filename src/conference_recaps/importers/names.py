@@ -7,50 +7,14 @@ and ``jose garcia`` in another are the same speaker.
 
 from __future__ import annotations
 
-import hashlib
 import re
-import unicodedata
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
-from anyascii import anyascii
+from conference_recaps.text import ascii_fold
 
 if TYPE_CHECKING:
     from collections.abc import Container
-
-MAX_SLUG_LENGTH = 60
-
-# Scripts written without spaces between words, where anyascii's output runs syllables
-# together ("ZhangSan"): each character becomes its own word in a slug ("zhang-san").
-_SPACELESS = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-
-
-def ascii_fold(text: str) -> str:
-    """``text`` in ASCII letters: accents dropped, other scripts transliterated (anyascii).
-
-    ``Ljødal``: ``Ljodal``; ``정다운``: ``JeongDaUn``; ``Шипилёв``: ``Shipilev``.
-    """
-    if text.isascii():
-        return text
-    text = _SPACELESS.sub(lambda m: f" {m.group(0)} ", text)
-    return anyascii(unicodedata.normalize("NFC", text))
-
-
-def slugify(text: str, *, max_length: int = MAX_SLUG_LENGTH, fallback: str = "item") -> str:
-    """A lowercase ASCII slug, cut at a hyphen to at most ``max_length`` characters.
-
-    Any script is transliterated (``파이썬`` gives ``paisseon``); only text with no letter
-    or digit at all (emoji, punctuation) gets ``<fallback>-<hash>``, stable for the text.
-    """
-    folded = ascii_fold(text).lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
-    if not slug:
-        digest = hashlib.blake2b(text.encode("utf-8"), digest_size=4).hexdigest()
-        return f"{fallback}-{digest}"
-    if len(slug) > max_length:
-        cut = slug[: max_length + 1]
-        slug = cut.rsplit("-", 1)[0] if "-" in cut else slug[:max_length]
-    return slug.strip("-")
 
 
 def unique_slug(base: str, taken: Container[str]) -> str:
@@ -150,12 +114,3 @@ def url_key(url: str) -> str:
     host = host.removeprefix("www.")
     path = parts.path.rstrip("/")
     return f"{host}{path}?{parts.query}" if parts.query else f"{host}{path}"
-
-
-#: What the catalogue accepts as a URL: http(s), a host without credentials, no spaces.
-_HTTP_URL = re.compile(r"https?://[^\s/?#@]+(?:[/?#]\S*)?")
-
-
-def is_http_url(value: object) -> bool:
-    """Whether ``value`` is an absolute ``http``/``https`` URL the catalogue accepts."""
-    return isinstance(value, str) and _HTTP_URL.fullmatch(value.strip()) is not None

@@ -31,11 +31,9 @@ from urllib.parse import urlsplit
 
 from conference_recaps.catalogue.model import TalkKind
 from conference_recaps.importers.names import (
-    is_http_url,
     loose_name_key,
     normalise_line,
     normalise_text,
-    slugify,
     split_names,
     url_key,
 )
@@ -57,6 +55,8 @@ from conference_recaps.importers.sources import (
     read_json,
 )
 from conference_recaps.importers.text import clean, description_to_markdown
+from conference_recaps.text import slugify
+from conference_recaps.urls import is_http_url
 
 #: Fields pyvideo's video schema requires.
 REQUIRED_VIDEO_FIELDS = ("title", "speakers", "recorded", "description", "videos")

@@ -40,6 +40,7 @@ from conference_recaps.pages.generate import (
     environment_stamp,
     is_page_builder,
     outdated_pages,
+    remove_removed_docs,
     remove_stale,
     write_pages,
 )
@@ -49,7 +50,7 @@ from conference_recaps.pages.site import Site
 from conference_recaps.pages.speaker import speaker_index, speaker_pages
 from conference_recaps.pages.state import PagesDomain, get_pages_domain
 from conference_recaps.pages.talk import talk_pages
-from conference_recaps.pages.urls import catalogue_page, page_exists
+from conference_recaps.urls import catalogue_page, page_exists
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -210,6 +211,7 @@ def setup_pages(app: Sphinx) -> None:
     build = PageBuild()
     app.connect("config-inited", _add_templates)
     app.connect("builder-inited", build.builder_inited)
+    app.connect("env-get-outdated", remove_removed_docs)
     app.connect("env-get-updated", build.env_get_updated)
     app.connect("html-page-context", build.page_context)
     app.connect("doctree-resolved", build.fill_home)
