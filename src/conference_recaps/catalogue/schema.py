@@ -146,7 +146,12 @@ TALK = EntrySpec(
         FieldSpec("speakers", FieldType.slug_list, "Ids of its speakers.", ref="speakers"),
         FieldSpec("kind", FieldType.talk_kind, "The kind of session (default ``talk``)."),
         FieldSpec("date", FieldType.date, "The day it was given (ISO date)."),
-        FieldSpec("abstract", FieldType.text, "The abstract, as plain text."),
+        FieldSpec(
+            "abstract",
+            FieldType.text,
+            "The abstract, in Markdown without HTML: paragraphs, lists, emphasis, links "
+            "(plain text reads the same).",
+        ),
         FieldSpec("video", FieldType.url, "The recording (http or https)."),
         FieldSpec("slides", FieldType.url, "The slides (http or https)."),
         FieldSpec("tags", FieldType.slug_list, "Topics, as slugs, e.g. ``[async, django]``."),

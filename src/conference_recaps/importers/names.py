@@ -46,26 +46,33 @@ def loose_name_key(name: str) -> str:
 
 #: Separators that join several people's names in one string ("Ana Lee and Bo Chen").
 #: Only English "and": "e", "y" or "et" are as often a middle initial ("Dino E Viehland").
-_SEPARATORS = re.compile(r"\s+(?:and|&)\s+|\s*[,;]\s+|\s+/\s+", re.IGNORECASE)
+_SEPARATORS = re.compile(r"\s+(?:and|&)\s+|\s*,\s+", re.IGNORECASE)
+#: Separators that as often join one person's two names ("Takahiro Ikeuchi / 池内 孝啓",
+#: "Christopher Beacham / Lady Red"): never split on, only reported.
+_MAYBE_SEPARATORS = re.compile(r"\s+/\s+|\s*;\s*|\s+\+\s+")
+_NOT_A_NAME = re.compile(r"\d|\bet\.? al\b|\b(?:talks?|panel|team|day|others)\b", re.IGNORECASE)
 
 
 def split_names(name: str) -> tuple[tuple[str, ...], bool]:
     """The people a speaker string names, and whether splitting it was unambiguous.
 
-    ``Anna Spysz and Chase Douglas`` gives both names. It is split only when every part
-    looks like a whole name (two words or more, or a name in a script without spaces);
-    ``Smith, John`` or ``Jane and John Doe`` stay as they are, flagged ambiguous, for a
-    person to decide. A name with no separator gives itself, unambiguous.
+    ``Anna Spysz and Chase Douglas`` gives both names. It is split only on " and ",
+    " & " and ", ", and only when every part looks like a whole name (two to five words
+    without digits, or a name in a script without spaces). ``Smith, John``, ``Jane and
+    John Doe``, ``Guido van Rossum, et al`` or ``A / B`` stay as they are, flagged
+    ambiguous, for a person to decide. A plain name gives itself, unambiguous.
     """
     parts = [p.strip() for p in _SEPARATORS.split(name) if p and p.strip()]
     if len(parts) <= 1:
-        return (name,), True
+        return (name,), _MAYBE_SEPARATORS.search(name) is None
 
     def whole(part: str) -> bool:
+        if _NOT_A_NAME.search(part) or _MAYBE_SEPARATORS.search(part):
+            return False
         words = part.split()
-        if len(words) >= 2:
+        if 2 <= len(words) <= 5:
             return not _HONORIFICS.fullmatch(words[-1])
-        return not part.isascii() and len(part) >= 2
+        return len(words) == 1 and not part.isascii() and len(part) >= 2
 
     if all(whole(p) for p in parts):
         return tuple(parts), True
