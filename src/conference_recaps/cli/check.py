@@ -9,6 +9,9 @@ say ``warning:``), sorted by file and line, then a summary. The exit status is 1
 is any error; warnings alone pass. Under GitHub Actions (``GITHUB_ACTIONS=true``) every
 problem is also printed as a workflow annotation, so it shows on the pull request's line.
 
+When the site has a tag vocabulary (``tags.yaml``), every talk's tags are checked
+against it: an alias written as a tag is an error, a tag outside it a warning.
+
 The settings (``recaps_catalogue``, ``recaps_catalogue_dir``, ``recaps_recaps_dir``) are
 read from ``conf.py`` without running it: only plain ``recaps_* = "..."`` assignments
 count, anything else gets the default. The checks are the build's own: the same loader

@@ -4,19 +4,25 @@ The format is pyvideo/data's (its JSON Schemas: ``category.schema.json`` and
 ``video.schema.json``). The category becomes the conference and each video one talk:
 
 - conference id: the folder's name as a slug (or ``--conference-id``); name: ``title``;
-  dates: ``start_date``/``end_date``, else the first and last ``recorded`` date of the
-  videos; url: ``url``, else a related URL labelled as the conference's website;
-  description: ``description``;
-- talk: ``title``; ``speakers`` (names, matched to catalogue speakers at merge time);
-  ``date`` from ``recorded``; ``abstract`` from ``description`` with only its whitespace
-  normalised; ``video``: the first of ``videos``; ``slides``: the first related URL that
-  is clearly slides (labelled so, or on a slide-sharing site); ``tags`` as slugs, minus
-  the tags every video of the category carries (the conference's own name) and those
-  that only name the kind; ``kind`` from the tags and title (keynote, lightning...).
+  dates: ``start_date``/``end_date`` widened to cover every video's ``recorded`` date,
+  else the first and last of those; ``kind: meetup`` when the videos spread over months
+  (:func:`is_series`); url: ``url``, else a related URL labelled as the conference's
+  website; description: ``description``;
+- talk: ``title``; ``speakers`` (names, matched to catalogue speakers at merge time; a
+  string naming several people split when that is unambiguous); ``date`` from
+  ``recorded``; ``abstract`` from ``description``, converted to Markdown
+  (:mod:`conference_recaps.importers.text`); ``video``: the first of ``videos``;
+  ``slides``: the first related URL that is clearly slides (labelled so, or on a
+  slide-sharing site); ``tags`` as slugs, minus the tags every video of the category
+  carries (the conference's own name) and those that only name the kind; ``kind`` from
+  the tags and title (keynote, lightning...).
 
-A video file that is not valid JSON or lacks a required field is reported as
-``file: message`` (with line and column for JSON errors) and skipped; the others are
-still imported.
+Every text is cleaned (mojibake repaired, control characters removed), and records of
+one video that name the same people are merged (:func:`_without_duplicates`). Each of
+these decisions is a :class:`~conference_recaps.importers.records.Note` for the import's
+summary and report. A video file that is not valid JSON or lacks a required field is
+reported as ``file: message`` (with line and column for JSON errors) and skipped; the
+others are still imported.
 """
 
 from __future__ import annotations
