@@ -170,6 +170,23 @@ def _text_of(node: SyntaxTreeNode) -> str:
     return "".join(_text_of(child) for child in node.children)
 
 
+#: Node types written as their children between two fixed tags.
+_WRAPPED: dict[str, tuple[str, str]] = {
+    "em": ("<em>", "</em>"),
+    "strong": ("<strong>", "</strong>"),
+    "bullet_list": ("<ul>\n", "</ul>\n"),
+    "list_item": ("<li>", "</li>\n"),
+    "blockquote": ("<blockquote>\n", "</blockquote>\n"),
+}
+#: Node types written as fixed markup, or as their escaped content in a fixed frame.
+_FIXED = {"softbreak": "\n", "hardbreak": "<br>\n", "hr": "<hr>\n"}
+_CODE = {
+    "code_inline": ("<code>", "</code>"),
+    "code_block": ("<pre><code>", "</code></pre>\n"),
+    "fence": ("<pre><code>", "</code></pre>\n"),
+}
+
+
 def _render(node: SyntaxTreeNode, out: list[str], in_link: bool = False) -> None:
     kind = node.type
     if kind == "text":
@@ -177,70 +194,52 @@ def _render(node: SyntaxTreeNode, out: list[str], in_link: bool = False) -> None
             out.append(escape(node.content))
         else:
             _linkify(node.content, out)
-    elif kind == "softbreak":
-        out.append("\n")
-    elif kind == "hardbreak":
-        out.append("<br>\n")
-    elif kind == "code_inline":
-        out.append(f"<code>{escape(node.content)}</code>")
-    elif kind in ("em", "strong"):
-        out.append(f"<{kind}>")
+    elif kind in _FIXED:
+        out.append(_FIXED[kind])
+    elif kind in _CODE:
+        before, after = _CODE[kind]
+        out.append(f"{before}{escape(node.content)}{after}")
+    elif kind in _WRAPPED:
+        before, after = _WRAPPED[kind]
+        out.append(before)
         _children(node, out, in_link)
-        out.append(f"</{kind}>")
+        out.append(after)
     elif kind == "link":
-        href = _safe_href(str(node.attrs.get("href", "")))
-        if href is None:
-            _children(node, out)
-            return
-        out.append(f'<a class="reference external" href="{escape(href)}" rel="{LINK_REL}">')
-        _children(node, out, in_link=True)
-        out.append("</a>")
-    elif kind == "image":
+        _render_link(node, out)
+    elif kind == "image":  # no remote image from a contributor's text: its alt text
         out.append(escape(_text_of(node)))
-    elif kind == "inline":
+    elif kind in ("paragraph", "heading", "ordered_list"):
+        _render_block(node, out)
+    elif node.children:  # anything else (inline, and types added later): its content
         _children(node, out, in_link)
-    elif kind == "paragraph":
-        if node.hidden:  # a tight list's item: no <p>
-            _children(node, out)
-        else:
-            out.append("<p>")
-            _children(node, out)
-            out.append("</p>\n")
-    elif kind == "heading":
-        level = 3 if node.tag in ("h1", "h2") else 4
-        out.append(f'<h{level} class="recaps-abstract-heading">')
-        _children(node, out)
-        out.append(f"</h{level}>\n")
-    elif kind == "bullet_list":
-        out.append("<ul>\n")
-        _children(node, out)
-        out.append("</ul>\n")
-    elif kind == "ordered_list":
-        start = node.attrs.get("start")
-        attribute = (
-            f' start="{int(start)}"'
-            if isinstance(start, int | str) and str(start).isdigit() and int(start) != 1
-            else ""
-        )
-        out.append(f"<ol{attribute}>\n")
-        _children(node, out)
-        out.append("</ol>\n")
-    elif kind == "list_item":
-        out.append("<li>")
-        _children(node, out)
-        out.append("</li>\n")
-    elif kind == "blockquote":
-        out.append("<blockquote>\n")
-        _children(node, out)
-        out.append("</blockquote>\n")
-    elif kind in ("code_block", "fence"):
-        out.append(f"<pre><code>{escape(node.content)}</code></pre>\n")
-    elif kind == "hr":
-        out.append("<hr>\n")
-    elif node.children:  # anything else: its content, escaped
-        _children(node, out)
     else:
         out.append(escape(node.content))
+
+
+def _render_link(node: SyntaxTreeNode, out: list[str]) -> None:
+    href = _safe_href(str(node.attrs.get("href", "")))
+    if href is None:  # javascript:, data:, a relative path: the text only
+        _children(node, out)
+        return
+    out.append(f'<a class="reference external" href="{escape(href)}" rel="{LINK_REL}">')
+    _children(node, out, in_link=True)
+    out.append("</a>")
+
+
+def _render_block(node: SyntaxTreeNode, out: list[str]) -> None:
+    """A paragraph, heading or ordered list: their markup depends on the node."""
+    if node.type == "paragraph":
+        before, after = ("", "") if node.hidden else ("<p>", "</p>\n")  # tight list items
+    elif node.type == "heading":
+        level = 3 if node.tag in ("h1", "h2") else 4  # the page's "Abstract" is an h2
+        before, after = f'<h{level} class="recaps-abstract-heading">', f"</h{level}>\n"
+    else:
+        start = str(node.attrs.get("start", "1"))
+        number = int(start) if start.isdigit() else 1
+        before, after = (f'<ol start="{number}">\n' if number != 1 else "<ol>\n"), "</ol>\n"
+    out.append(before)
+    _children(node, out)
+    out.append(after)
 
 
 def _children(node: SyntaxTreeNode, out: list[str], in_link: bool = False) -> None:

@@ -161,31 +161,30 @@ TALK = EntrySpec(
 ENTRY_SPECS = (CONFERENCE, SPEAKER, TALK)
 
 
+#: The JSON Schema of each field type's value.
+_TYPE_SCHEMAS: dict[FieldType, dict[str, Any]] = {
+    FieldType.text: {"type": "string", "minLength": 1},
+    FieldType.slug: {"type": "string", "pattern": SLUG_PATTERN},
+    FieldType.talk_id: {"type": "string", "pattern": TALK_ID_PATTERN},
+    FieldType.date: {"type": "string", "format": "date", "pattern": DATE_PATTERN},
+    FieldType.url: {"type": "string", "format": "uri", "pattern": HTTP_URL_PATTERN},
+    FieldType.text_list: {"type": "array", "items": {"type": "string", "minLength": 1}},
+    FieldType.slug_list: {
+        "type": "array",
+        "items": {"type": "string", "pattern": SLUG_PATTERN},
+        "uniqueItems": True,
+    },
+    FieldType.talk_kind: {"type": "string", "enum": [kind.value for kind in TalkKind]},
+    FieldType.conference_kind: {
+        "type": "string",
+        "enum": [kind.value for kind in ConferenceKind],
+    },
+}
+
+
 def _field_schema(spec: FieldSpec) -> dict[str, Any]:
     """The JSON Schema of one field; optional fields also accept ``null``."""
-    schema: dict[str, Any]
-    if spec.type is FieldType.text:
-        schema = {"type": "string", "minLength": 1}
-    elif spec.type is FieldType.slug:
-        schema = {"type": "string", "pattern": SLUG_PATTERN}
-    elif spec.type is FieldType.talk_id:
-        schema = {"type": "string", "pattern": TALK_ID_PATTERN}
-    elif spec.type is FieldType.date:
-        schema = {"type": "string", "format": "date", "pattern": DATE_PATTERN}
-    elif spec.type is FieldType.url:
-        schema = {"type": "string", "format": "uri", "pattern": HTTP_URL_PATTERN}
-    elif spec.type is FieldType.text_list:
-        schema = {"type": "array", "items": {"type": "string", "minLength": 1}}
-    elif spec.type is FieldType.slug_list:
-        schema = {
-            "type": "array",
-            "items": {"type": "string", "pattern": SLUG_PATTERN},
-            "uniqueItems": True,
-        }
-    elif spec.type is FieldType.conference_kind:
-        schema = {"type": "string", "enum": [kind.value for kind in ConferenceKind]}
-    else:
-        schema = {"type": "string", "enum": [kind.value for kind in TalkKind]}
+    schema: dict[str, Any] = _TYPE_SCHEMAS[spec.type]
     schema = {"description": spec.help, **schema}
     if not spec.required:
         if spec.type in (FieldType.text_list, FieldType.slug_list):

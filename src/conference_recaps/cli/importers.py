@@ -118,20 +118,21 @@ def summary_lines(
     return lines
 
 
-def _run(
-    args: argparse.Namespace, sources: list[Path], read: Callable[[Path, str | None], ImportBatch]
-) -> int:
-    if args.conference_id is not None and len(sources) > 1:
-        print("recaps import: --conference-id needs exactly one source", file=sys.stderr)
-        return 1
-    problems: list[Problem] = []
+def _read_all(
+    sources: list[Path],
+    read: Callable[[Path, str | None], ImportBatch],
+    conference_id: str | None,
+    *,
+    problems: list[Problem],
+    notes: list[Note],
+    converted: Counter[str],
+) -> list[ImportBatch]:
+    """Read every source, showing progress; what went wrong or was changed is collected."""
     batches: list[ImportBatch] = []
-    notes: list[Note] = []
-    converted: Counter[str] = Counter()
     talks_read = 0
     for number, source in enumerate(sources, 1):
         try:
-            batch = read(source, args.conference_id)
+            batch = read(source, conference_id)
         except SourceError as exc:
             problems.extend(exc.problems)
             notes.append(Note("skip", display_path(source), "; ".join(map(str, exc.problems))))
@@ -146,6 +147,21 @@ def _run(
                 f"read {number}/{len(sources)} {batch.conference.id}: "
                 f"{len(batch.talks)} talks ({talks_read} so far)"
             )
+    return batches
+
+
+def _run(
+    args: argparse.Namespace, sources: list[Path], read: Callable[[Path, str | None], ImportBatch]
+) -> int:
+    if args.conference_id is not None and len(sources) > 1:
+        print("recaps import: --conference-id needs exactly one source", file=sys.stderr)
+        return 1
+    problems: list[Problem] = []
+    notes: list[Note] = []
+    converted: Counter[str] = Counter()
+    batches = _read_all(
+        sources, read, args.conference_id, problems=problems, notes=notes, converted=converted
+    )
 
     vocabulary, vocabulary_problems = read_vocabulary(Path.cwd())
     problems.extend(vocabulary_problems)

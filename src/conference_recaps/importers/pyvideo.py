@@ -52,13 +52,15 @@ from conference_recaps.importers.records import (
     kind_from_words,
 )
 from conference_recaps.importers.sources import (
-    SLUG_RE,
     SourceError,
     display_path,
     optional_str,
     parse_date,
     problem,
     read_json,
+)
+from conference_recaps.importers.sources import (
+    conference_id as source_conference_id,
 )
 from conference_recaps.importers.text import clean, description_to_markdown
 from conference_recaps.text import slugify
@@ -145,6 +147,79 @@ def _check_video(path: Path, data: Any) -> str | None:
     return None
 
 
+def _talk_record(
+    path: Path,
+    video: dict[str, Any],
+    everywhere: set[str],
+    site_counts: Counter[str],
+    batch: ImportBatch,
+) -> TalkRecord:
+    """One video as a talk; links to the conference's own site are counted in ``site_counts``.
+
+    Its texts are cleaned and its description converted to Markdown; what was changed or
+    left out is noted on ``batch``.
+    """
+    record = display_path(path)
+    related = _related(video)
+    for label, url in related:
+        if _is_conference_site(label) and is_http_url(url):
+            site_counts[url] += 1
+    video_url = video["videos"][0]["url"].strip()
+    if not is_http_url(video_url):
+        batch.problems.append(problem(path, f"video URL {video_url!r} is not http(s); left out"))
+        video_url = None
+    raw_tags = list(video.get("tags") or ())
+    title_text = normalise_line(_cleaned(batch, record, "title", video["title"]))
+    description = video["description"]
+    return TalkRecord(
+        title=title_text,
+        source=problem(path, "").path,
+        speakers=_speakers(batch, record, video["speakers"]),
+        kind=guess_kind(title_text, raw_tags, _kind_hint(related)),
+        date=parse_date(video["recorded"]),
+        abstract=_abstract(batch, record, description),
+        video=video_url,
+        slides=_slides(batch, record, related),
+        tags=tuple(t for t in clean_tags(raw_tags) if t not in everywhere),
+        raw_abstract=description if isinstance(description, str) else None,
+    )
+
+
+def _slides(batch: ImportBatch, record: str, related: list[tuple[str, str]]) -> str | None:
+    """The first clearly-slides link; one that is not an absolute URL is noted and left out."""
+    slides = None
+    for label, url in related:
+        if not is_slides(label, url):
+            continue
+        if is_http_url(url):
+            slides = slides or url.strip()
+        else:
+            batch.note(
+                "drop",
+                record,
+                f"slides link {url.strip()!r} is not an absolute http(s) URL (no site "
+                "to resolve it against); left out",
+            )
+    return slides
+
+
+def _abstract(batch: ImportBatch, record: str, description: str | None) -> str | None:
+    """The description, cleaned and converted to Markdown once, here."""
+    if not description or not description.strip():
+        return None
+    text = normalise_text(_cleaned(batch, record, "description", description))
+    converted = description_to_markdown(text)
+    batch.converted[converted.source_format] += 1
+    for url in converted.dropped_links:
+        batch.note(
+            "drop",
+            record,
+            f"link target {url!r} in the description is not an absolute http(s) "
+            "URL; its text is kept without the link",
+        )
+    return normalise_text(converted.text) or None
+
+
 def read_pyvideo(directory: Path, conference_id: str | None = None) -> ImportBatch:
     """Read a pyvideo category folder; raise :class:`SourceError` if it cannot be read at all."""
     if not directory.is_dir():
@@ -169,12 +244,7 @@ def read_pyvideo(directory: Path, conference_id: str | None = None) -> ImportBat
     videos_dir = directory / "videos"
     if not videos_dir.is_dir():
         raise SourceError([problem(videos_dir, "folder not found: expected videos/*.json")])
-    if conference_id is None:
-        conference_id = slugify(directory.resolve().name, fallback="conference")
-    elif not SLUG_RE.fullmatch(conference_id):
-        raise SourceError(
-            [problem(directory, f"--conference-id {conference_id!r} is not a lowercase slug")]
-        )
+    conference_id = source_conference_id(conference_id, directory.resolve().name, directory)
 
     batch = ImportBatch(ConferenceRecord(conference_id, normalise_line(title)))
     videos: list[tuple[Path, dict[str, Any]]] = []
@@ -199,73 +269,20 @@ def read_pyvideo(directory: Path, conference_id: str | None = None) -> ImportBat
     everywhere = {t for t, n in tag_counts.items() if n == len(videos) and len(videos) > 1}
     site_counts: Counter[str] = Counter()
 
-    records: list[TalkRecord] = []
-    for path, video in videos:
-        record = display_path(path)
-        related = _related(video)
-        for label, url in related:
-            if _is_conference_site(label) and is_http_url(url):
-                site_counts[url] += 1
-        video_url = video["videos"][0]["url"].strip()
-        if not is_http_url(video_url):
-            batch.problems.append(
-                problem(path, f"video URL {video_url!r} is not http(s); left out")
-            )
-            video_url = None
-        slides = None
-        for label, url in related:
-            if not is_slides(label, url):
-                continue
-            if is_http_url(url):
-                slides = slides or url.strip()
-            else:
-                batch.note(
-                    "drop",
-                    record,
-                    f"slides link {url.strip()!r} is not an absolute http(s) URL (no site "
-                    "to resolve it against); left out",
-                )
-        raw_tags = list(video.get("tags") or ())
-        tags = tuple(t for t in clean_tags(raw_tags) if t not in everywhere)
-        title_text = normalise_line(_cleaned(batch, record, "title", video["title"]))
-        description = video["description"]
-        abstract = None
-        if description and description.strip():
-            text = normalise_text(_cleaned(batch, record, "description", description))
-            converted = description_to_markdown(text)
-            batch.converted[converted.source_format] += 1
-            for url in converted.dropped_links:
-                batch.note(
-                    "drop",
-                    record,
-                    f"link target {url!r} in the description is not an absolute http(s) "
-                    "URL; its text is kept without the link",
-                )
-            abstract = normalise_text(converted.text) or None
-        records.append(
-            TalkRecord(
-                title=title_text,
-                source=problem(path, "").path,
-                speakers=_speakers(batch, record, video["speakers"]),
-                kind=guess_kind(title_text, raw_tags, _kind_hint(related)),
-                date=parse_date(video["recorded"]),
-                abstract=abstract,
-                video=video_url,
-                slides=slides,
-                tags=tags,
-                raw_abstract=description if isinstance(description, str) else None,
-            )
-        )
+    records = [_talk_record(path, video, everywhere, site_counts, batch) for path, video in videos]
     batch.talks = _without_duplicates(batch, records)
 
-    start = parse_date(category.get("start_date"))
-    end = parse_date(category.get("end_date"))
     for name in ("start_date", "end_date"):
         if category.get(name) is not None and parse_date(category.get(name)) is None:
             batch.problems.append(
                 problem(category_path, f"{name!r} is not an ISO date: {category.get(name)!r}")
             )
-    start, end, kind = _event_dates(batch, display_path(category_path), start, end)
+    start, end, kind = _event_dates(
+        batch,
+        display_path(category_path),
+        parse_date(category.get("start_date")),
+        parse_date(category.get("end_date")),
+    )
     site: str | None = category.get("url") if is_http_url(category.get("url")) else None
     if site is None and site_counts:
         site = site_counts.most_common(1)[0][0]

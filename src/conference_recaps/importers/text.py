@@ -29,7 +29,7 @@ from docutils.core import publish_doctree
 from docutils.utils import SystemMessage
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
 # -- Characters -------------------------------------------------------------------------
 
@@ -140,73 +140,9 @@ class _MarkdownWriter:
         return [b for b in out if b.strip()]
 
     def block(self, node: nodes.Node, depth: int) -> list[str]:
-        if isinstance(node, nodes.section):
-            return self.blocks(node, depth + 1)
-        if isinstance(node, nodes.title):
-            marks = "##" if depth <= 1 else "###"
-            return [f"{marks} {self.inline(node)}".rstrip()]
-        if isinstance(node, nodes.paragraph):
-            return [_escape_line_starts(self.inline(node))]
-        if isinstance(node, nodes.rubric):
-            return [f"**{self.inline(node)}**"]
-        if isinstance(node, nodes.bullet_list | nodes.enumerated_list):
-            return [self.list(node, depth)]
-        if isinstance(node, nodes.literal_block | nodes.doctest_block):
-            content = node.astext()
-            fence = "~~~~" if "```" in content else "```"
-            return [f"{fence}\n{content}\n{fence}"]
-        if isinstance(node, nodes.block_quote):
-            inner = "\n\n".join(self.blocks(node, depth))
-            return ["\n".join("> " + line if line else ">" for line in inner.split("\n"))]
-        if isinstance(node, nodes.definition_list):
-            items = []
-            for item in node.children:
-                term = next((c for c in item.children if isinstance(c, nodes.term)), None)
-                body = next((c for c in item.children if isinstance(c, nodes.definition)), None)
-                text = f"**{self.inline(term)}**" if term is not None else ""
-                inner = "\n\n".join(self.blocks(body, depth)) if body is not None else ""
-                items.append(f"{text}\\\n{inner}" if text and inner else text or inner)
-            return items
-        if isinstance(node, nodes.field_list):
-            items = []
-            for field in node.children:
-                name = self.inline(field.children[0])
-                inner = " ".join(self.blocks(field.children[1], depth))
-                items.append(f"**{name}:** {inner}")
-            return items
-        if isinstance(node, nodes.line_block):
-            lines = [self.inline(line) for line in node.findall(nodes.line)]
-            return ["\\\n".join(_escape_line_starts(line) for line in lines if line)]
-        if isinstance(node, nodes.transition):
-            return ["* * *"]
-        if isinstance(node, nodes.Admonition):
-            name = node.tagname.capitalize() if node.tagname != "admonition" else ""
-            blocks = self.blocks(node, depth)
-            return [f"**{name}:**", *blocks] if name else blocks
-        if isinstance(node, nodes.image):
-            uri = str(node.get("uri", ""))
-            alt = str(node.get("alt", "")) or "image"
-            return [_link(escape_markdown(alt), uri)] if _is_web_url(uri) else []
-        if isinstance(
-            node,
-            nodes.comment
-            | nodes.target
-            | nodes.substitution_definition
-            | nodes.system_message
-            | nodes.raw
-            | nodes.pending,
-        ):
-            return []
-        if isinstance(node, nodes.footnote | nodes.citation):
-            label = node.children[0].astext() if node.children else ""
-            inner = " ".join(self.blocks(node, depth))
-            return [f"\\[{escape_markdown(label)}\\] {inner}"]
-        if isinstance(node, nodes.table):
-            rows = [
-                " | ".join(" ".join(entry.astext().split()) for entry in row.children)
-                for row in node.findall(nodes.row)
-            ]
-            return ["\\\n".join(escape_markdown(row) for row in rows)]
+        for kinds, write in _BLOCK_WRITERS:
+            if isinstance(node, kinds):
+                return write(self, node, depth)
         if isinstance(node, nodes.Element) and any(
             isinstance(c, nodes.Body | nodes.Structural) for c in node.children
         ):
@@ -215,6 +151,81 @@ class _MarkdownWriter:
             text = self.inline(node) if isinstance(node, nodes.Element) else node.astext()
             return [_escape_line_starts(text)] if text.strip() else []
         return []
+
+    def section(self, node: nodes.Element, depth: int) -> list[str]:
+        return self.blocks(node, depth + 1)
+
+    def title(self, node: nodes.Element, depth: int) -> list[str]:
+        marks = "##" if depth <= 1 else "###"
+        return [f"{marks} {self.inline(node)}".rstrip()]
+
+    def paragraph(self, node: nodes.Element, _depth: int) -> list[str]:
+        return [_escape_line_starts(self.inline(node))]
+
+    def rubric(self, node: nodes.Element, _depth: int) -> list[str]:
+        return [f"**{self.inline(node)}**"]
+
+    def any_list(self, node: nodes.Element, depth: int) -> list[str]:
+        return [self.list(node, depth)]
+
+    def literal(self, node: nodes.Element, _depth: int) -> list[str]:
+        content = node.astext()
+        fence = "~~~~" if "```" in content else "```"
+        return [f"{fence}\n{content}\n{fence}"]
+
+    def quote(self, node: nodes.Element, depth: int) -> list[str]:
+        inner = "\n\n".join(self.blocks(node, depth))
+        return ["\n".join("> " + line if line else ">" for line in inner.split("\n"))]
+
+    def definitions(self, node: nodes.Element, depth: int) -> list[str]:
+        items = []
+        for item in node.children:
+            term = next((c for c in item.children if isinstance(c, nodes.term)), None)
+            body = next((c for c in item.children if isinstance(c, nodes.definition)), None)
+            text = f"**{self.inline(term)}**" if term is not None else ""
+            inner = "\n\n".join(self.blocks(body, depth)) if body is not None else ""
+            items.append(f"{text}\\\n{inner}" if text and inner else text or inner)
+        return items
+
+    def fields(self, node: nodes.Element, depth: int) -> list[str]:
+        items = []
+        for field in node.children:
+            name = self.inline(field.children[0])
+            inner = " ".join(self.blocks(field.children[1], depth))
+            items.append(f"**{name}:** {inner}")
+        return items
+
+    def lines(self, node: nodes.Element, _depth: int) -> list[str]:
+        lines = [self.inline(line) for line in node.findall(nodes.line)]
+        return ["\\\n".join(_escape_line_starts(line) for line in lines if line)]
+
+    def transition(self, _node: nodes.Element, _depth: int) -> list[str]:
+        return ["* * *"]
+
+    def admonition(self, node: nodes.Element, depth: int) -> list[str]:
+        name = node.tagname.capitalize() if node.tagname != "admonition" else ""
+        blocks = self.blocks(node, depth)
+        return [f"**{name}:**", *blocks] if name else blocks
+
+    def image(self, node: nodes.Element, _depth: int) -> list[str]:
+        uri = str(node.get("uri", ""))
+        alt = str(node.get("alt", "")) or "image"
+        return [_link(escape_markdown(alt), uri)] if _is_web_url(uri) else []
+
+    def nothing(self, _node: nodes.Element, _depth: int) -> list[str]:
+        return []
+
+    def note(self, node: nodes.Element, depth: int) -> list[str]:
+        label = node.children[0].astext() if node.children else ""
+        inner = " ".join(self.blocks(node, depth))
+        return [f"\\[{escape_markdown(label)}\\] {inner}"]
+
+    def table(self, node: nodes.Element, _depth: int) -> list[str]:
+        rows = [
+            " | ".join(" ".join(entry.astext().split()) for entry in row.children)
+            for row in node.findall(nodes.row)
+        ]
+        return ["\\\n".join(escape_markdown(row) for row in rows)]
 
     def list(self, node: nodes.Element, depth: int) -> str:
         items = []
@@ -269,6 +280,37 @@ class _MarkdownWriter:
         if isinstance(node, nodes.Element):
             return self.inline(node)
         return ""
+
+
+#: How each kind of block is written: the first class that matches wins.
+_BLOCK_WRITERS: tuple[tuple[type | tuple[type, ...], Callable[..., list[str]]], ...] = (
+    (nodes.section, _MarkdownWriter.section),
+    (nodes.title, _MarkdownWriter.title),
+    (nodes.paragraph, _MarkdownWriter.paragraph),
+    (nodes.rubric, _MarkdownWriter.rubric),
+    ((nodes.bullet_list, nodes.enumerated_list), _MarkdownWriter.any_list),
+    ((nodes.literal_block, nodes.doctest_block), _MarkdownWriter.literal),
+    (nodes.block_quote, _MarkdownWriter.quote),
+    (nodes.definition_list, _MarkdownWriter.definitions),
+    (nodes.field_list, _MarkdownWriter.fields),
+    (nodes.line_block, _MarkdownWriter.lines),
+    (nodes.transition, _MarkdownWriter.transition),
+    (nodes.Admonition, _MarkdownWriter.admonition),
+    (nodes.image, _MarkdownWriter.image),
+    (
+        (
+            nodes.comment,
+            nodes.target,
+            nodes.substitution_definition,
+            nodes.system_message,
+            nodes.raw,
+            nodes.pending,
+        ),
+        _MarkdownWriter.nothing,
+    ),
+    ((nodes.footnote, nodes.citation), _MarkdownWriter.note),
+    (nodes.table, _MarkdownWriter.table),
+)
 
 
 _DOCUTILS_SETTINGS = {

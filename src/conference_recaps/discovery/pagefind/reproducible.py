@@ -49,22 +49,25 @@ class FormatError(ValueError):
 # strings, arrays and maps of definite length, always in the shortest form.
 
 
-def _decode(data: bytes, at: int) -> tuple[Any, int]:
+def _read_head(data: bytes, at: int) -> tuple[int, int, int]:
+    """An item's major type and count (or value), and where what follows it starts."""
     if at >= len(data):
         raise FormatError("truncated CBOR")
     head = data[at]
     major, info = head >> 5, head & 31
     at += 1
     if info < 24:
-        count = info
-    elif info <= 27:
+        return major, info, at
+    if info <= 27:
         size = 1 << (info - 24)
         if at + size > len(data):
             raise FormatError("truncated CBOR")
-        count = int.from_bytes(data[at : at + size], "big")
-        at += size
-    else:
-        raise FormatError(f"unsupported CBOR head 0x{head:02x}")
+        return major, int.from_bytes(data[at : at + size], "big"), at + size
+    raise FormatError(f"unsupported CBOR head 0x{head:02x}")
+
+
+def _decode(data: bytes, at: int) -> tuple[Any, int]:
+    major, count, at = _read_head(data, at)
     if major == 0:
         return count, at
     if major == 1:
