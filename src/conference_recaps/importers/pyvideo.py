@@ -30,6 +30,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import difflib
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -413,12 +414,21 @@ def _without_duplicates(batch: ImportBatch, records: list[TalkRecord]) -> list[T
 #: them, is a series of evenings (a meetup), not a conference.
 _SERIES_SPAN = datetime.timedelta(days=90)
 _CONFERENCE_WINDOW = datetime.timedelta(days=14)
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
-def is_series(dates: list[datetime.date]) -> bool:
-    """Whether talk dates look like a meetup series rather than one conference."""
-    if len(dates) < 3 or dates[-1] - dates[0] <= _SERIES_SPAN:
+def is_series(dates: list[datetime.date], name: str = "") -> bool:
+    """Whether talk dates look like a meetup series rather than one conference.
+
+    Talks over more than 90 days are a series when no two weeks hold half of them
+    (ChiPy: 90 talks on 40 evenings), or when the event's name has no year in it (a
+    conference's has: ``pycon-us-2016``; ``phillypug``'s two talks, three years apart,
+    are a user group's). A conference with a few misdated videos stays a conference.
+    """
+    if len(dates) < 2 or dates[-1] - dates[0] <= _SERIES_SPAN:
         return False
+    if not _YEAR.search(name):
+        return True
     best = 0
     low = 0
     for high, date in enumerate(dates):
@@ -440,7 +450,7 @@ def _event_dates(
         return start, end or start, None
     first, last = dates[0], dates[-1]
     kind = None
-    if is_series(dates):
+    if is_series(dates, batch.conference.id):
         kind = "meetup"
         batch.note(
             "meetup",
