@@ -268,3 +268,39 @@ def test_a_meetup_page_says_so(imported: Imported, built: Path) -> None:
     kind = page.select_one(".recaps-event-kind")
     assert kind is not None
     assert kind.get_text() == "meetup, 2008-2024, 90 talks"
+
+
+def test_event_by_event_into_split_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each split file sees talks.yaml and the others: speakers are matched, not doubled."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(TESTS / "roots" / "test-pages" / "conf.py", tmp_path / "conf.py")
+    runs = [
+        ("djangocon-us-2018", "talks.yaml"),
+        ("djangocon-us-2019", "talks/djangocon-us-2019.yaml"),
+        ("pycaribbean-2016", "talks/pycaribbean-2016.yaml"),
+    ]
+    for event, into in runs:
+        assert main(["import", "pyvideo", str(PYVIDEO_DATA / event), "--into", into]) == 0
+    files = [tmp_path / into for _, into in runs]
+    before = [f.read_bytes() for f in files]
+    catalogue, problems = load_catalogue(tmp_path, files)
+    assert [str(p) for p in problems] == []
+    assert len(catalogue.conferences) == 3
+    # Someone who spoke at both DjangoCons is one speaker, in talks.yaml.
+    both = [
+        s
+        for s in catalogue.speakers
+        if {t.conference for t in catalogue.talks_of_speaker(s)}
+        >= {"djangocon-us-2018", "djangocon-us-2019"}
+    ]
+    assert both
+    assert not [s for s in catalogue.speakers if s.endswith("-2")]
+    split = yaml.safe_load(files[1].read_text(encoding="utf-8"))
+    assert not set(both) & {s["id"] for s in split.get("speakers") or ()}
+    capsys.readouterr()
+    for event, into in runs:
+        assert main(["import", "pyvideo", str(PYVIDEO_DATA / event), "--into", into]) == 0
+    assert [f.read_bytes() for f in files] == before
+    assert capsys.readouterr().out.count("nothing to change") == 3
