@@ -40,6 +40,9 @@ class Subtype(enum.Enum):
     catalogue_lint = "catalogue_lint"
     """A catalogue entry is valid but suspicious (an unreferenced speaker, a talk dated
     outside its conference)."""
+    tag = "tag"
+    """A talk's tag is an alias of a tag of the vocabulary (``tags.yaml``; an error), or is
+    not in it (a warning): ``recaps check`` only."""
     front_matter = "front_matter"
     """A recap's front matter is missing a field or has a wrong value."""
     talk_ref = "talk_ref"

@@ -12,6 +12,7 @@ valid ones are kept.
 
 from __future__ import annotations
 
+import datetime
 import gc
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -214,8 +215,7 @@ def _check_talks(
                 Problem(
                     rel,
                     *item.date_at,
-                    f"talk date {talk.date} is outside its conference ({conference.start} to "
-                    f"{conference.end}); fix the date or the conference's dates",
+                    _date_outside(talk.date, conference),
                     Subtype.catalogue_lint,
                     is_error=False,
                 )
@@ -267,3 +267,18 @@ def _check_speakers(read: _Read, speakers: dict[str, ParsedEntry]) -> None:
 def suggest_id(ident: str, known: dict[str, Any]) -> str:
     """A close known id, checked only among ids sharing a first letter (fast at 25k)."""
     return suggest(ident, [k for k in known if k[:1] == ident[:1]])
+
+
+def _date_outside(date: datetime.date, conference: Conference) -> str:
+    """Why a talk's date is outside its conference, and the two ways to fix it."""
+    if date < conference.start:
+        days = (conference.start - date).days
+        where, key = f"{days} day{'s' * (days != 1)} before its conference starts", "start"
+    else:
+        days = (date - conference.end).days
+        where, key = f"{days} day{'s' * (days != 1)} after its conference ends", "end"
+    return (
+        f"talk date {date} is {where} ({conference.id}: {conference.start} to "
+        f"{conference.end}); if it was given then (tutorials and sprints often are), set "
+        f"the conference's '{key}' to {date}, otherwise fix the talk's date"
+    )

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from conference_recaps.catalogue.model import (
     Conference,
+    ConferenceKind,
     Position,
     Speaker,
     Talk,
@@ -227,6 +228,10 @@ class Reader:
         value = self.choice(node, name, _KINDS)
         return TalkKind(value) if isinstance(value, str) else value
 
+    def conference_kind(self, node: Node, name: str) -> Any:
+        value = self.choice(node, name, _CONFERENCE_KINDS)
+        return ConferenceKind(value) if isinstance(value, str) else value
+
     def slugs(self, node: Node, name: str) -> Any:
         example = {"speakers": "andrew-godwin", "tags": "async, django"}.get(name, "a, b")
         return self.list_of(node, name, FieldType.slug, example)
@@ -240,6 +245,7 @@ class Reader:
 
 
 _KINDS = tuple(kind.value for kind in TalkKind)
+_CONFERENCE_KINDS = tuple(kind.value for kind in ConferenceKind)
 _READERS: dict[FieldType, Callable[[Reader, Node, str], Any]] = {
     FieldType.text: Reader.text,
     FieldType.slug: Reader.slug,
@@ -247,6 +253,7 @@ _READERS: dict[FieldType, Callable[[Reader, Node, str], Any]] = {
     FieldType.date: Reader.date,
     FieldType.url: Reader.url,
     FieldType.talk_kind: Reader.kind,
+    FieldType.conference_kind: Reader.conference_kind,
     FieldType.slug_list: Reader.slugs,
     FieldType.text_list: Reader.texts,
 }
