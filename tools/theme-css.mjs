@@ -57,6 +57,9 @@ const content = [
   pkg("sphinx", "builders", "html", "*.py"),
   pkg("sphinx", "domains", "**", "*.py"),
   pkg("sphinx", "util", "nodes.py"),
+  pkg("sphinx", "environment", "adapters", "toctree.py"),
+  pkg("sphinx", "directives", "*.py"),
+  pkg("pygments", "token.py"),
   pkg("docutils", "nodes.py"),
   pkg("docutils", "writers", "_html_base.py"),
   pkg("docutils", "writers", "html5_polyglot", "__init__.py"),
@@ -109,7 +112,9 @@ const dropFontAwesome = {
 const purged = await new PurgeCSS().purge({
   content,
   css: raw.map((text) => ({ raw: text })),
-  safelist: { standard: [/^highlight/, /^language-/] },
+  // Classes the sources spell with a variable part: Sphinx's toctree-l1, l2...,
+  // pydata's logo `only-{{ default_mode }}`, Sphinx's highlight-<language>.
+  safelist: { standard: [/^highlight/, /^language-/, /^toctree-l\d+$/, /^only-(light|dark)$/] },
 });
 let css = "";
 for (const result of purged) {
