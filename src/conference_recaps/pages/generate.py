@@ -41,12 +41,17 @@ from sphinx.util.display import status_iterator
 from sphinx.util.osutil import relative_uri
 from sphinx.util.parallel import ParallelTasks, parallel_available
 
+from conference_recaps.text import kind_label, long_date
+from conference_recaps.urls import catalogue_page, index_page, safe_url
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Sequence
 
     from sphinx.application import Sphinx
     from sphinx.builders.html import StandaloneHTMLBuilder
     from sphinx.environment import BuildEnvironment
+
+    from conference_recaps.pages.contexts import PageContext
 
 
 logger = logging.getLogger(__name__)
@@ -66,19 +71,21 @@ class Page:
 
     name: str
     title: str
-    template: str
-    family: str
-    #: Plain data only (str, int, date, tuple, dict, None): it is pickled for the stamp.
-    context: dict[str, Any] = field(default_factory=dict)
+    #: Plain data only (see :mod:`~conference_recaps.pages.contexts`): pickled for the stamp.
+    context: PageContext
+
+    @property
+    def template(self) -> str:
+        return self.context.template
+
+    @property
+    def family(self) -> str:
+        return self.context.family
 
     def stamp(self) -> str:
         """A digest of everything the page shows."""
         data = (self.name, self.title, self.template, self.context)
         return hashlib.blake2b(pickle.dumps(data, protocol=5), digest_size=12).hexdigest()
-
-
-#: A page family: builds its pages from the site.
-Family = "Callable[[Site], Iterable[Page]]"
 
 
 def body_environment() -> jinja2.Environment:
@@ -91,24 +98,14 @@ def body_environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
-    env.filters["http_url"] = http_url
+    # A second guard behind the catalogue's and the directives' own checks.
+    env.filters["http_url"] = safe_url
     env.filters["long_date"] = long_date
+    env.filters["kind_label"] = kind_label
     env.filters["paragraphs"] = paragraphs
+    env.globals["catalogue_page"] = catalogue_page
+    env.globals["index_page"] = index_page
     return env
-
-
-def http_url(value: str | None) -> str | None:
-    """The URL if it is http(s), else None: a second guard after the catalogue's check."""
-    if value and value.split(":", 1)[0].lower() in ("http", "https"):
-        return value
-    return None
-
-
-def long_date(value: Any) -> str:
-    """``25 September 2019``, the same in every locale."""
-    if value is None:
-        return ""
-    return f"{value.day} {value:%B %Y}"
 
 
 def paragraphs(text: str | None) -> list[str]:
@@ -138,7 +135,9 @@ class Renderer:
 
     def body(self, page: Page) -> str:
         template = self.jinja.get_template(page.template)
-        return template.render(page.context, page=page, url=self.url_function(page.name))
+        return template.render(
+            page.context.template_names(), page=page, url=self.url_function(page.name)
+        )
 
     def context(self, page: Page) -> dict[str, Any]:
         """What ``page.html`` needs; titles are HTML in Sphinx's context, so escape them."""
@@ -157,13 +156,9 @@ class Renderer:
             "next": None,
             "recaps_page_family": page.family,
         }
-        for key in ("prev", "next"):
-            neighbour = page.context.get(key)
-            if neighbour:
-                ctx[key] = {
-                    "link": url(neighbour["page"]),
-                    "title": html.escape(neighbour["title"]),
-                }
+        for key, neighbour in zip(("prev", "next"), page.context.neighbours(), strict=True):
+            if neighbour is not None:
+                ctx[key] = {"link": url(neighbour.page), "title": html.escape(neighbour.title)}
         return ctx
 
     def write(self, page: Page) -> None:
