@@ -205,6 +205,7 @@ def test_page_weight_follows_imports_and_fonts_and_counts_each_once(tmp_path: Pa
         '<script src="../../_static/app.js?v=2"></script>'
         '<img src="../../_static/font.woff2" loading="lazy">'
         '<script src="https://cdn.example.org/x.js"></script>'
+        '<img src="https://i.ytimg.com/vi/abc/mqdefault.jpg">'  # a video thumbnail: uncounted
     )
     weight = page_weight(tmp_path, "a/b/index.html")
     paths = [asset.path for asset in weight.assets]

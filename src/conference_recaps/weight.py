@@ -47,6 +47,10 @@ PAGE_TYPES: dict[str, str] = {
     "search": "search/index.html",
 }
 
+#: Where talk pages and cards get video thumbnails: outside the budget (they are the
+#: video host's, shown only where a talk has a video).
+VIDEO_THUMBNAIL_HOSTS = ("i.ytimg.com", "img.youtube.com", "i.vimeocdn.com")
+
 #: Types a server compresses; fonts (woff2) and images are compressed already.
 COMPRESSIBLE = frozenset({".html", ".css", ".js", ".mjs", ".json", ".svg", ".xml", ".txt"})
 _IMPORT = re.compile(r"""@import\s+(?:url\()?\s*["']?([^"')\s;]+)""")
@@ -135,6 +139,11 @@ def _sizes(path: Path) -> tuple[int, int]:
     return len(data), len(data)
 
 
+def is_video_thumbnail(url: str) -> bool:
+    """Whether ``url`` is a video host's thumbnail, which the budget leaves out."""
+    return urllib.parse.urlsplit(url).hostname in VIDEO_THUMBNAIL_HOSTS
+
+
 def _resolve(outdir: Path, base: str, address: str) -> str | None:
     """The output-relative path ``address`` names from ``base``; None when off-site."""
     parsed = urllib.parse.urlsplit(address)
@@ -167,7 +176,7 @@ def page_weight(outdir: Path, page: str) -> PageWeight:
     queue = [(kind, page, address) for kind, address in parser.found]
     while queue:
         kind, base, address = queue.pop(0)
-        if address.startswith("data:"):
+        if address.startswith("data:") or is_video_thumbnail(address):
             continue
         path = _resolve(outdir, base, address)
         if path is None:

@@ -46,7 +46,14 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from conference_recaps.weight import COMPRESSIBLE, MAX_BYTES, MAX_REQUESTS, heaviest_pages
+from conference_recaps.weight import (
+    COMPRESSIBLE,
+    MAX_BYTES,
+    MAX_REQUESTS,
+    VIDEO_THUMBNAIL_HOSTS,
+    heaviest_pages,
+    is_video_thumbnail,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -57,20 +64,17 @@ MIN_SCORES = {"performance": 95, "accessibility": 100, "best-practices": 100, "s
 NOINDEX_TYPES = frozenset({"search"})
 MAX_LCP_MS = 2500
 MAX_CLS = 0.05
-#: Requests the budget leaves out: the video facade's thumbnail, the search index.
-UNCOUNTED = (
-    "i.ytimg.com",
-    "img.youtube.com",
-    "vumbnail.com",
+#: Requests the budget leaves out: the search index, fetched once the reader types
+#: (the video thumbnails are :data:`~conference_recaps.weight.VIDEO_THUMBNAIL_HOSTS`).
+SEARCH_INDEX = (
     "/pagefind/fragment/",
     "/pagefind/index/",
     "/pagefind/filter/",
     "pagefind-entry.json",
+    "pagefind.js",
+    ".pagefind",
     ".pf_meta",
 )
-#: Where talk pages get video thumbnails from: blocked when this machine cannot reach
-#: them (no network), so that a failed download does not count as a console error.
-VIDEO_HOSTS = ("i.ytimg.com", "img.youtube.com", "i.vimeocdn.com")
 DEFAULT_CHROME = "/usr/bin/chromium"
 #: How long one Lighthouse or pa11y run may take on a busy machine.
 TOOL_TIMEOUT = 300
@@ -210,9 +214,13 @@ def _chrome() -> str:
 
 
 def unreachable_video_hosts() -> list[str]:
-    """The video thumbnail hosts this machine cannot resolve (all of them offline)."""
+    """The video thumbnail hosts this machine cannot resolve (all of them offline).
+
+    Lighthouse blocks them then: it does not count a blocked request as a console
+    error, as it would a failed one.
+    """
     unreachable = []
-    for host in VIDEO_HOSTS:
+    for host in VIDEO_THUMBNAIL_HOSTS:
         try:
             socket.getaddrinfo(host, 443)
         except OSError:
@@ -282,7 +290,9 @@ def _pa11y(tool: Path, chrome: str, url: str, output: Path) -> list[str]:
 
 def _counted(item: dict[str, Any]) -> bool:
     url = str(item.get("url", ""))
-    return not url.startswith("data:") and not any(part in url for part in UNCOUNTED)
+    if url.startswith("data:") or is_video_thumbnail(url):
+        return False
+    return not any(part in url for part in SEARCH_INDEX)
 
 
 def _figures(report: dict[str, Any]) -> tuple[dict[str, int], float, float, int, int]:
