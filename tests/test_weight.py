@@ -118,6 +118,17 @@ def test_no_empty_heading_and_a_search_form_that_can_be_sent(real_site: BuiltSit
         assert page_soup.html is not None and page_soup.html.get("data-theme") == "auto"
 
 
+@pytest.mark.slow
+def test_the_sites_own_assets_are_minified_in_the_output(real_site: BuiltSite) -> None:
+    static = real_site.outdir / "_static"
+    for source in [STATIC_DIR / "recaps.css", *sorted(STATIC_DIR.rglob("*.js"))]:
+        output = static / source.relative_to(STATIC_DIR)
+        text = output.read_text(encoding="utf-8")
+        assert len(text) < len(source.read_text(encoding="utf-8")), output
+        assert not re.search(r"/\*(?!!)", text), f"{output} keeps comments"
+        assert "\n  " not in text, f"{output} keeps its indentation"
+
+
 def selector_classes(css: str) -> set[str]:
     """The class names in the selectors of a stylesheet's non-empty rules."""
     css = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)

@@ -25,6 +25,10 @@ module is how pages keep to it, with sphinx-book-theme (other themes are left al
 - **No console error on a first visit.** pydata-sphinx-theme's ``default_mode`` is empty
   unless set, and its script then logs "Got invalid theme mode"; it is ``auto`` here.
 
+- **Minified.** The package's own stylesheets and scripts (``recaps.css``, the search
+  and video scripts, vendored ones) are minified in the output after the build
+  (rcssmin, rjsmin); the sources stay readable.
+
 Every asset keeps a cache-busting query: Sphinx's ``?v=<checksum>`` on the files added
 with ``add_css_file``/``add_js_file``, the theme's ``?digest=`` on its scripts.
 """
@@ -36,6 +40,8 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import rcssmin  # type: ignore[import-untyped]
+import rjsmin  # type: ignore[import-untyped]
 from docutils import nodes
 
 from conference_recaps.diagnostics import Subtype, warn
@@ -168,9 +174,46 @@ def _trim_page_assets(
         context["pagetitle"] = re.sub(r"<[^>]*>", "", str(context["title"]))
 
 
+def minify(path: Path) -> None:
+    """Minify a copied stylesheet or script in place (unchanged bytes are not rewritten).
+
+    rcssmin and rjsmin are the minifiers webassets and django-compressor use; they only
+    drop comments and whitespace, so the result behaves exactly as the source.
+    """
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".css":
+        smaller = rcssmin.cssmin(text, keep_bang_comments=True)
+    else:
+        smaller = rjsmin.jsmin(text, keep_bang_comments=True)
+    if smaller != text:
+        path.write_text(smaller, encoding="utf-8")
+
+
+def _minify_own_assets(app: Sphinx, exception: BaseException | None) -> None:
+    """Minify the package's stylesheets and scripts in the output's ``_static``.
+
+    After the build, not as they are copied: Sphinx copies static files (and takes the
+    checksum of each for its ``?v=`` query) before writing pages, and copies them again
+    on every build, so the query follows the source and the output is always minified.
+    ``recaps-theme.css`` and files named ``*.min.*`` are minified already.
+    """
+    if exception is not None or app.builder.format != "html":
+        return
+    static = Path(app.outdir) / "_static"
+    for source in sorted(STATIC_DIR.rglob("*")):
+        if source.suffix not in {".css", ".js"} or ".min." in source.name:
+            continue
+        if source.name == THEME_CSS:
+            continue
+        copied = static / source.relative_to(STATIC_DIR)
+        if copied.is_file():
+            minify(copied)
+
+
 def setup_assets(app: Sphinx) -> None:
     """Trim what pages load; runs after ``setup_theme``."""
     app.connect("config-inited", _default_mode)
     app.connect("builder-inited", _add_theme_css)
     # Late: other handlers add page-specific scripts (the search page's) first.
     app.connect("html-page-context", _trim_page_assets, priority=950)
+    app.connect("build-finished", _minify_own_assets)
