@@ -66,7 +66,7 @@ const content = [
   pkg("docutils", "parsers", "rst", "directives", "*.py"),
   pkg("myst_parser", "**", "*.py"),
   pkg("pygments", "formatters", "html.py"),
-  path.join(root, "src", "conference_recaps", "**", "*.{py,html,js,css}"),
+  path.join(root, "src", "conference_recaps", "**", "*.{py,html,js}"),
   path.join(root, "conf.py"),
 ];
 
