@@ -10,8 +10,11 @@ theme versions. Other themes keep their own assets.
 
 from __future__ import annotations
 
+import gzip
 import importlib.util
 import re
+import urllib.error
+import urllib.request
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,7 +22,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conference_recaps.assets import STATIC_DIR, THEME_CSS, stale_sources
-from conference_recaps.cli.audit import Result, _figures, _problems
+from conference_recaps.cli.audit import Result, _figures, _problems, serve
 from conference_recaps.weight import (
     MAX_BYTES,
     MAX_REQUESTS,
@@ -301,3 +304,22 @@ def test_other_themes_keep_their_own_assets(discovery_site: Path) -> None:
     addresses = loaded(page_soup)
     assert any("basic.css" in address for address in addresses)
     assert not any(THEME_CSS in address for address in addresses)
+
+
+def test_the_audit_serves_the_site_gzip_compressed_as_read_the_docs_does(tmp_path: Path) -> None:
+    (tmp_path / "talks").mkdir()
+    page = "<!doctype html><title>t</title>" + "<p>talk</p>" * 200
+    (tmp_path / "talks" / "index.html").write_text(page, encoding="utf-8")
+    (tmp_path / "logo.woff2").write_bytes(b"\1" * 64)
+    with serve(tmp_path) as root:
+        request = urllib.request.Request(root + "talks/", headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(request) as answer:
+            assert answer.headers["Content-Encoding"] == "gzip"
+            assert "max-age" in answer.headers["Cache-Control"]
+            assert gzip.decompress(answer.read()).decode() == page
+        with urllib.request.urlopen(root + "logo.woff2") as answer:  # compressed already
+            assert answer.headers["Content-Encoding"] is None
+            assert answer.read() == b"\1" * 64
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(root + "gone/")
+        assert missing.value.code == 404
