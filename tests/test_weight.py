@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gzip
 import importlib.util
+import json
 import re
 import urllib.error
 import urllib.request
@@ -22,7 +23,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conference_recaps.assets import STATIC_DIR, THEME_CSS, stale_sources
-from conference_recaps.cli.audit import Result, _figures, _problems, serve
+from conference_recaps.cli.audit import Result, _figures, _lighthouse, _problems, serve
 from conference_recaps.weight import (
     MAX_BYTES,
     MAX_REQUESTS,
@@ -323,3 +324,26 @@ def test_the_audit_serves_the_site_gzip_compressed_as_read_the_docs_does(tmp_pat
         with pytest.raises(urllib.error.HTTPError) as missing:
             urllib.request.urlopen(root + "gone/")
         assert missing.value.code == 404
+
+
+def test_the_audit_stops_when_lighthouse_cannot_run_an_audit(tmp_path: Path) -> None:
+    """As Lighthouse 12.2.3 does with Chromium 156: exit 0, six audits unscored."""
+    report = lighthouse_report(0.9)
+    audits = report["audits"]
+    assert isinstance(audits, dict)
+    audits["render-blocking-resources"] = {
+        "errorMessage": "Cannot read properties of undefined (reading 'frame_sequence')"
+    }
+    report["lighthouseVersion"] = "12.2.3"
+    (tmp_path / "report.json").write_text(json.dumps(report), encoding="utf-8")
+    tool = tmp_path / "lighthouse"
+    # Writes the canned report where --output-path says, as Lighthouse does.
+    tool.write_text(
+        "#!/bin/sh\n"
+        'for arg; do case "$arg" in --output-path=*) out="${arg#--output-path=}";; esac; done\n'
+        f'cp {tmp_path / "report.json"} "$out.report.json"\n',
+        encoding="utf-8",
+    )
+    tool.chmod(0o755)
+    with pytest.raises(SystemExit, match=r"Lighthouse 12\.2\.3 could not run every audit"):
+        _lighthouse(tool, "/usr/bin/chromium", "http://127.0.0.1:1/", tmp_path / "talk-1", [])

@@ -17,8 +17,11 @@ which Lighthouse's SEO score counts against it: its SEO score is reported, not r
 
 The tools are the npm packages pinned in ``package-lock.json`` (``npm ci
 --ignore-scripts`` installs them; puppeteer's own browser download stays off).
-Lighthouse is 12.8.2: 13.x needs Node 22, and 12.2.3 crashed on six audits with
-Chromium 156 (``frame_sequence``, fixed in 12.3). Reports (JSON and HTML per page, and
+Lighthouse is 12.8.2, the newest release for Node 20 (13.x needs Node 22.19): 12.2.3
+fails six audits with Chromium 156 ("Cannot read properties of undefined (reading
+'frame_sequence')", render-blocking-resources and the LCP element among them), which
+12.8.2 runs. A report with a failed audit stops the audit with the audit's error
+rather than scoring what is left. Reports (JSON and HTML per page, and
 ``summary.json``) are written to ``--report-dir``.
 
 Offline (no name resolution for the video thumbnail hosts, as in a sandbox), those
@@ -252,6 +255,20 @@ def _lighthouse(
     if result.returncode != 0 or not report.is_file():
         raise SystemExit(f"recaps audit: Lighthouse failed on {url}:\n{result.stderr[-3000:]}")
     data: dict[str, Any] = json.loads(report.read_text(encoding="utf-8"))
+    # A Lighthouse too old for the browser still exits 0 but leaves audits unscored
+    # (12.2.3 with Chromium 156: six "frame_sequence" errors); scores would be wrong.
+    failed = [
+        f"{name}: {audit['errorMessage'][:160]}"
+        for name, audit in data["audits"].items()
+        if audit.get("errorMessage")
+    ]
+    if data.get("runtimeError") or failed:
+        problems = "\n  ".join([str(data.get("runtimeError") or ""), *failed]).strip()
+        raise SystemExit(
+            f"recaps audit: Lighthouse {data.get('lighthouseVersion')} could not run every "
+            f"audit on {url} with {data.get('environment', {}).get('hostUserAgent', chrome)}:"
+            f"\n  {problems}\nUse a Lighthouse release that supports this browser."
+        )
     return data
 
 
