@@ -83,42 +83,6 @@ DEFAULT_CHROME = "/usr/bin/chromium"
 TOOL_TIMEOUT = 300
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``recaps audit``."""
-    parser = subparsers.add_parser(
-        "audit",
-        help="run Lighthouse and pa11y on each page type of the built site (needs npm ci)",
-        description=(
-            "Serve the built site with gzip on 127.0.0.1, run Lighthouse (mobile) and pa11y "
-            "on the heaviest page of each type, print scores, LCP, CLS, bytes and requests. "
-            "Exit code 1 when a page is over budget or below the scores."
-        ),
-    )
-    parser.add_argument(
-        "--site", type=Path, default=Path("_build/html"), help="the dirhtml build to audit"
-    )
-    parser.add_argument(
-        "--report-dir",
-        type=Path,
-        default=Path("_build/audit"),
-        help="where the Lighthouse and pa11y reports go (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--runs",
-        type=int,
-        default=1,
-        metavar="N",
-        help="Lighthouse runs per page; the median counts (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--node-modules",
-        type=Path,
-        default=Path("node_modules"),
-        help="where npm ci installed the tools (default: %(default)s)",
-    )
-    parser.set_defaults(run=run)
-
-
 class _GzipHandler(http.server.SimpleHTTPRequestHandler):
     """Static files, gzip-compressed for clients that accept it, cacheable for a day."""
 

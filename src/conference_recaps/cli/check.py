@@ -36,22 +36,6 @@ if TYPE_CHECKING:
     from conference_recaps.catalogue.model import Catalogue
 
 
-def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
-        "check",
-        help="validate the catalogue and every recap's front matter",
-        description=(__doc__ or "").split("\n\n")[0],
-    )
-    parser.add_argument(
-        "--root",
-        type=Path,
-        default=Path(),
-        metavar="DIR",
-        help="the site's root, holding conf.py (default: the current directory)",
-    )
-    parser.set_defaults(run=run)
-
-
 def read_settings(root: Path) -> tuple[RecapsConfig, list[Problem]]:
     """The ``recaps_*`` settings assigned as literals in ``conf.py``; never executes it."""
     conf = root / "conf.py"
