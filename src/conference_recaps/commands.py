@@ -259,6 +259,46 @@ COMMANDS: tuple[Command, ...] = (
         ),
         run="conference_recaps.cli.schema:run",
     ),
+    Command(
+        "audit",
+        help="run Lighthouse and pa11y on each page type of the built site (needs npm ci)",
+        description=(
+            "Serve the built site with gzip on 127.0.0.1, run Lighthouse (mobile) and pa11y "
+            "on the heaviest page of each type, print scores, LCP, CLS, bytes and requests. "
+            "Exit code 1 when a page is over the weight budget or below the scores."
+        ),
+        arguments=(
+            arg(
+                "--site",
+                type=Path,
+                default=Path("_build/html"),
+                metavar="DIR",
+                help="the dirhtml build to audit (default: %(default)s)",
+            ),
+            arg(
+                "--report-dir",
+                type=Path,
+                default=Path("_build/audit"),
+                metavar="DIR",
+                help="where the Lighthouse and pa11y reports go (default: %(default)s)",
+            ),
+            arg(
+                "--runs",
+                type=int,
+                default=1,
+                metavar="N",
+                help="Lighthouse runs per page; the median counts (default: %(default)s)",
+            ),
+            arg(
+                "--node-modules",
+                type=Path,
+                default=Path("node_modules"),
+                metavar="DIR",
+                help="where `npm ci` installed the tools (default: %(default)s)",
+            ),
+        ),
+        run="conference_recaps.cli.audit:run",
+    ),
 )
 
 

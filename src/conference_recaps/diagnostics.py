@@ -69,6 +69,9 @@ class Subtype(enum.Enum):
     code (an option, a subtype, a setting) has no help text to show."""
     search = "search"
     """The search index (Pagefind) could not be built after the HTML build."""
+    assets = "assets"
+    """The pruned theme stylesheet was made from other theme versions than the installed
+    ones: run ``make theme-css``."""
 
 
 @dataclass(frozen=True, slots=True)
