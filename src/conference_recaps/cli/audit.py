@@ -308,7 +308,9 @@ def audit_page(
     runs = []
     for number in range(1, args.runs + 1):
         output = args.report_dir / f"{page_type}-{number}"
-        report = _lighthouse(lighthouse, chrome, url, output, args.blocked_hosts, args.cpu_slowdown)
+        report = _lighthouse(
+            lighthouse, chrome, url, output, args.blocked_hosts, cpu_slowdown=args.cpu_slowdown
+        )
         args.benchmarks.append(float(report["environment"].get("benchmarkIndex") or 0))
         runs.append(_figures(report))
     # The run of median performance stands for the page, as Lighthouse's docs advise.
