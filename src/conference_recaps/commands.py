@@ -23,6 +23,8 @@ from conference_recaps.version import __version__
 RECAP_KINDS = tuple(kind.value for kind in RecapKind)
 #: The catalogue file ``recaps import`` adds to unless ``--into`` says otherwise.
 DEFAULT_TARGET = "talks.yaml"
+#: Where ``recaps import`` lists what it did to each record (``--report``).
+DEFAULT_REPORT = "_build/import-report.txt"
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,13 @@ def _import_options() -> tuple[Argument, ...]:
             help="the conference's id (default: from the folder name or the event's acronym)",
         ),
         arg("--dry-run", action="store_true", help="report what would change, write nothing"),
+        arg(
+            "--report",
+            default=DEFAULT_REPORT,
+            metavar="FILE",
+            help="where to list everything the import did to each record "
+            f"(default: {DEFAULT_REPORT})",
+        ),
     )
 
 
