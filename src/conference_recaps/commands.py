@@ -290,6 +290,16 @@ COMMANDS: tuple[Command, ...] = (
                 help="Lighthouse runs per page; the median counts (default: %(default)s)",
             ),
             arg(
+                "--cpu-slowdown",
+                type=float,
+                default=None,
+                metavar="X",
+                help=(
+                    "Lighthouse's CPU slowdown multiplier (default: its own, 4); lower it "
+                    "only to calibrate a host slower than Lighthouse expects"
+                ),
+            ),
+            arg(
                 "--node-modules",
                 type=Path,
                 default=Path("node_modules"),

@@ -79,6 +79,11 @@ SEARCH_INDEX = (
     ".pf_meta",
 )
 DEFAULT_CHROME = "/usr/bin/chromium"
+#: Lighthouse's mobile CPU slowdown, and the host benchmark index under which it warns
+#: that the host is slower than it expects (the slowdown then emulates a slower phone
+#: than its target; ``--cpu-slowdown`` calibrates it, as Lighthouse's docs describe).
+DEFAULT_CPU_SLOWDOWN = 4.0
+SLOW_HOST_INDEX = 1000
 #: How long one Lighthouse or pa11y run may take on a busy machine.
 TOOL_TIMEOUT = 300
 
@@ -196,7 +201,13 @@ def unreachable_video_hosts() -> list[str]:
 
 
 def _lighthouse(
-    tool: Path, chrome: str, url: str, output: Path, blocked: list[str]
+    tool: Path,
+    chrome: str,
+    url: str,
+    output: Path,
+    blocked: list[str],
+    *,
+    cpu_slowdown: float | None = None,
 ) -> dict[str, Any]:
     """One Lighthouse run (mobile, as the CLI defaults); its JSON report."""
     command = [
@@ -210,6 +221,7 @@ def _lighthouse(
         "--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage",
         "--max-wait-for-load=60000",
         *(f"--blocked-url-patterns=*://{host}/*" for host in blocked),
+        *([f"--throttling.cpuSlowdownMultiplier={cpu_slowdown:g}"] if cpu_slowdown else []),
     ]
     env = {**os.environ, "CHROME_PATH": chrome}
     result = subprocess.run(
@@ -296,7 +308,10 @@ def audit_page(
     runs = []
     for number in range(1, args.runs + 1):
         output = args.report_dir / f"{page_type}-{number}"
-        report = _lighthouse(lighthouse, chrome, url, output, args.blocked_hosts)
+        report = _lighthouse(
+            lighthouse, chrome, url, output, args.blocked_hosts, cpu_slowdown=args.cpu_slowdown
+        )
+        args.benchmarks.append(float(report["environment"].get("benchmarkIndex") or 0))
         runs.append(_figures(report))
     # The run of median performance stands for the page, as Lighthouse's docs advise.
     runs.sort(key=lambda run: run[0]["performance"])
@@ -327,7 +342,12 @@ def _problems(result: Result) -> list[str]:
     return found
 
 
-def table(results: list[Result], blocked: list[str] | None = None) -> str:
+def table(
+    results: list[Result],
+    blocked: list[str] | None = None,
+    benchmarks: list[float] | None = None,
+    cpu_slowdown: float | None = None,
+) -> str:
     """The results as a fixed-width table, one row per page type."""
     header = (
         f"{'page':<11}{'perf':>5}{'a11y':>5}{'bp':>5}{'seo':>5}{'LCP s':>7}{'CLS':>7}"
@@ -349,6 +369,12 @@ def table(results: list[Result], blocked: list[str] | None = None) -> str:
     )
     if any(result.page_type in NOINDEX_TYPES for result in results):
         lines.append("* the search page is noindex on purpose: its SEO score is not required.")
+    if benchmarks:
+        lines.append(
+            f"host CPU benchmark index {min(benchmarks):.0f}-{max(benchmarks):.0f} "
+            f"(Lighthouse expects over {SLOW_HOST_INDEX}); CPU slowdown "
+            f"{cpu_slowdown or DEFAULT_CPU_SLOWDOWN:g}x."
+        )
     if blocked:
         lines.append(
             f"offline: {', '.join(blocked)} unreachable, so video thumbnails were blocked "
@@ -366,6 +392,7 @@ def run(args: argparse.Namespace) -> int:
     _tool(args.node_modules, "lighthouse")
     _tool(args.node_modules, "pa11y")
     args.blocked_hosts = unreachable_video_hosts()
+    args.benchmarks = []
     shutil.rmtree(args.report_dir, ignore_errors=True)
     args.report_dir.mkdir(parents=True)
     pages = heaviest_pages(site)
@@ -391,13 +418,12 @@ def run(args: argparse.Namespace) -> int:
                 [],
             )
             results.append(Result(**{**asdict(result), "problems": _problems(result)}))
-    print(table(results, args.blocked_hosts))
+    summary_table = table(results, args.blocked_hosts, args.benchmarks, args.cpu_slowdown)
+    print(summary_table)
     for result in results:
         for problem in result.problems:
             print(f"{result.page_type} ({result.url}): {problem}")
     summary = [asdict(result) for result in results]
     (args.report_dir / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
-    (args.report_dir / "summary.txt").write_text(
-        table(results, args.blocked_hosts) + "\n", encoding="utf-8"
-    )
+    (args.report_dir / "summary.txt").write_text(summary_table + "\n", encoding="utf-8")
     return 1 if any(result.problems for result in results) else 0

@@ -52,8 +52,8 @@ INLINE_SCRIPTS = frozenset(
         # pydata-sphinx-theme: the light/dark mode before the page is painted.
         'document.documentElement.dataset.mode = localStorage.getItem("") || ""; '
         'document.documentElement.dataset.theme = localStorage.getItem("") || "";',
-        # Our theme layout (templates/theme/layout.html): the same, resolving "auto" at
-        # once, since the theme's own script that does it is deferred.
+        # The same, resolving "auto" before the first paint (templates/theme/layout.html,
+        # conference_recaps.assets: the theme's own script that does it is deferred).
         '(function (root) { var mode = localStorage.getItem("") || ""; '
         'var system = matchMedia("").matches ? "" : ""; root.dataset.mode = mode; '
         'root.dataset.theme = localStorage.getItem("") || (mode === "" ? system : mode); '
