@@ -19,7 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from conference_recaps.catalogue.model import Conference, Speaker, Talk, TalkKind
+from conference_recaps.catalogue.model import (
+    Conference,
+    Speaker,
+    Talk,
+    TalkKind,
+    WithdrawalReason,
+)
 
 #: A lowercase slug: letters, digits and single hyphens (``djangocon-us-2019``).
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -54,6 +60,12 @@ class FieldType(enum.Enum):
     """A list of slugs (references or tags)."""
     talk_kind = "talk_kind"
     """One of the :class:`TalkKind` values."""
+    talk_id_list = "talk_id_list"
+    """A list of talk ids, ``<conference-id>/<talk-slug>``."""
+    alias_list = "alias_list"
+    """A list of names, each a text or ``{name: ..., public: false}`` (never shown)."""
+    withdrawal = "withdrawal"
+    """``{reason: speaker-request | legal | duplicate, date: YYYY-MM-DD}``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +96,16 @@ class EntrySpec:
         return None
 
 
+_FORMER_IDS = (
+    "Ids it had before (a rename or a merge): each old URL redirects here, and recaps "
+    "that still name an old id build with a warning."
+)
+_WITHDRAWN = (
+    "Taken down: ``{reason: speaker-request, date: 2026-12-01}`` (reason "
+    "``speaker-request``, ``legal`` or ``duplicate``); it leaves every listing and its "
+    "URL shows a short notice."
+)
+
 CONFERENCE = EntrySpec(
     "conferences",
     "conference",
@@ -97,6 +119,8 @@ CONFERENCE = EntrySpec(
         FieldSpec("location", FieldType.text, "City, region and country, or Online."),
         FieldSpec("url", FieldType.url, "The conference's own site (http or https)."),
         FieldSpec("description", FieldType.text, "A short description shown on its page."),
+        FieldSpec("former_ids", FieldType.slug_list, _FORMER_IDS),
+        FieldSpec("withdrawn", FieldType.withdrawal, _WITHDRAWN),
     ),
 )
 
@@ -107,8 +131,15 @@ SPEAKER = EntrySpec(
     (
         FieldSpec("id", FieldType.slug, "Stable id, e.g. ``andrew-godwin``.", required=True),
         FieldSpec("name", FieldType.text, "The name as the speaker writes it.", required=True),
-        FieldSpec("aliases", FieldType.text_list, "Other spellings seen in sources."),
+        FieldSpec(
+            "aliases",
+            FieldType.alias_list,
+            "Other spellings seen in sources; ``{name: ..., public: false}`` for a name "
+            "kept only to match imports, never shown.",
+        ),
         FieldSpec("url", FieldType.url, "The speaker's site or profile (http or https)."),
+        FieldSpec("former_ids", FieldType.slug_list, _FORMER_IDS),
+        FieldSpec("withdrawn", FieldType.withdrawal, _WITHDRAWN),
     ),
 )
 
@@ -138,10 +169,20 @@ TALK = EntrySpec(
         FieldSpec("video", FieldType.url, "The recording (http or https)."),
         FieldSpec("slides", FieldType.url, "The slides (http or https)."),
         FieldSpec("tags", FieldType.slug_list, "Topics, as slugs, e.g. ``[async, django]``."),
+        FieldSpec("former_ids", FieldType.talk_id_list, _FORMER_IDS),
+        FieldSpec("withdrawn", FieldType.withdrawal, _WITHDRAWN),
     ),
 )
 
 ENTRY_SPECS = (CONFERENCE, SPEAKER, TALK)
+
+
+_LIST_TYPES = (
+    FieldType.text_list,
+    FieldType.slug_list,
+    FieldType.talk_id_list,
+    FieldType.alias_list,
+)
 
 
 def _field_schema(spec: FieldSpec) -> dict[str, Any]:
@@ -165,11 +206,47 @@ def _field_schema(spec: FieldSpec) -> dict[str, Any]:
             "items": {"type": "string", "pattern": SLUG_PATTERN},
             "uniqueItems": True,
         }
+    elif spec.type is FieldType.talk_id_list:
+        schema = {
+            "type": "array",
+            "items": {"type": "string", "pattern": TALK_ID_PATTERN},
+            "uniqueItems": True,
+        }
+    elif spec.type is FieldType.alias_list:
+        schema = {
+            "type": "array",
+            "items": {
+                "anyOf": [
+                    {"type": "string", "minLength": 1},
+                    {
+                        "type": "object",
+                        "properties": {
+                            "name": {"type": "string", "minLength": 1},
+                            "public": {"type": "boolean"},
+                        },
+                        "required": ["name"],
+                        "additionalProperties": False,
+                    },
+                ]
+            },
+        }
+    elif spec.type is FieldType.withdrawal:
+        schema = {
+            "type": "object",
+            "properties": {
+                "reason": {"type": "string", "enum": [r.value for r in WithdrawalReason]},
+                "date": {"type": "string", "format": "date", "pattern": DATE_PATTERN},
+            },
+            "required": ["reason", "date"],
+            "additionalProperties": False,
+        }
     else:
         schema = {"type": "string", "enum": [kind.value for kind in TalkKind]}
     schema = {"description": spec.help, **schema}
     if not spec.required:
-        if spec.type in (FieldType.text_list, FieldType.slug_list):
+        if spec.type is FieldType.withdrawal:
+            schema["type"] = ["object", "null"]
+        elif spec.type in _LIST_TYPES:
             schema["type"] = ["array", "null"]
         else:
             schema["type"] = ["string", "null"]

@@ -400,6 +400,17 @@ class _Located:
     entry: Any  # a CommentedMap, or a plain dict when probing
 
 
+def _alias_name(alias: object) -> object:
+    """An alias is a name or ``{name: ..., public: false}``: both match imports."""
+    return alias.get("name") if isinstance(alias, dict) else alias
+
+
+def _former_ids(entry: dict[str, Any]) -> list[str]:
+    """An entry's former ids: taken for good, a new entry never gets one."""
+    former = entry.get("former_ids")
+    return [f for f in former if isinstance(f, str)] if isinstance(former, list) else []
+
+
 class Merger:
     """Match and merge batches into catalogue documents; new entries go to ``target``."""
 
@@ -436,14 +447,16 @@ class Merger:
                 self.conference_names.setdefault(name_key(entry["name"]), ident)
         elif list_name == "speakers" and isinstance(ident, str):
             self.speaker_ids.add(ident)
-            names = [entry.get("name"), *(entry.get("aliases") or ())]
+            self.speaker_ids.update(_former_ids(entry))
+            names = [entry.get("name"), *map(_alias_name, entry.get("aliases") or ())]
             for name in names:
                 if isinstance(name, str) and name.strip():
                     self.speaker_names.setdefault(name_key(name), ident)
         elif list_name == "talks":
-            if isinstance(ident, str):
-                prefix, _, slug = ident.partition("/")
-                self.talk_slugs.setdefault(prefix, set()).add(slug)
+            for taken in (ident, *_former_ids(entry)):
+                if isinstance(taken, str):
+                    prefix, _, slug = taken.partition("/")
+                    self.talk_slugs.setdefault(prefix, set()).add(slug)
             conference = entry.get("conference")
             if not isinstance(conference, str):
                 return

@@ -48,7 +48,7 @@ def speaker_pages(site: Site) -> Iterator[Page]:
                 "speaker": {
                     "id": speaker.id,
                     "name": speaker.name,
-                    "aliases": list(speaker.aliases),
+                    "aliases": list(speaker.public_aliases),
                     "url": speaker.url,
                 },
                 "talk_count": len(talks),
