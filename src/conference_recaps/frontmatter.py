@@ -39,6 +39,7 @@ from conference_recaps.catalogue.loader import (
     parse_yaml,
     suggest,
 )
+from conference_recaps.catalogue.model import Withdrawal  # at runtime: docs resolve it
 from conference_recaps.catalogue.schema import FieldType
 from conference_recaps.diagnostics import Problem, Subtype
 
@@ -83,9 +84,23 @@ class RecapMeta:
     """Topics, as slugs, e.g. ``[async, community]``."""
     description: str | None = None
     """A one or two sentence summary for feeds and link previews."""
+    withdrawn: Withdrawal | None = None
+    """Taken down: ``{reason: speaker-request, date: 2026-12-01}`` (reason
+    ``speaker-request``, ``legal`` or ``duplicate``). The post leaves every listing, feed
+    and index, and its URL shows a short notice instead of its text."""
 
 
-FIELDS = ("title", "date", "authors", "conference", "kind", "sources", "tags", "description")
+FIELDS = (
+    "title",
+    "date",
+    "authors",
+    "conference",
+    "kind",
+    "sources",
+    "tags",
+    "description",
+    "withdrawn",
+)
 REQUIRED = ("title", "date", "authors")
 SOURCE_FIELDS = ("title", "url", "author")
 #: Keys MyST-Parser and Sphinx read from front matter themselves.
@@ -192,9 +207,23 @@ def _value(reader: Reader, name: str, node: Any, catalogue: Catalogue) -> Any:
     if name == "kind":
         value = reader.choice(node, name, [kind.value for kind in RecapKind])
         return RecapKind(value) if isinstance(value, str) else value
+    if name == "withdrawn":
+        return reader.withdrawal(node, name)
     if name == "conference":
         value = reader.slug(node, name)
-        if isinstance(value, str) and value not in catalogue.conferences:
+        if not isinstance(value, str) or value in catalogue.conferences:
+            return value
+        lookup = catalogue.lookup("conference", value)
+        if lookup.renamed_to is not None:
+            reader.error(
+                node,
+                f"conference '{value}' was renamed to '{lookup.renamed_to}' (it is a former "
+                f"id); write '{lookup.renamed_to}'",
+                Subtype.former_id,
+                is_error=False,
+            )
+            return lookup.renamed_to
+        if lookup.withdrawn is None:
             hint = suggest(value, catalogue.conferences)
             reader.error(
                 node,

@@ -19,12 +19,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from conference_recaps.catalogue.model import WithdrawalReason
 from conference_recaps.diagnostics import Problem, Subtype
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
     from conference_recaps.catalogue.model import Catalogue, Entry, Position
+
+#: How a notice says why something was withdrawn; none names what it was.
+REASON_TEXT = {
+    WithdrawalReason.speaker_request: "at the request of the person concerned",
+    WithdrawalReason.legal: "for legal reasons",
+    WithdrawalReason.duplicate: "because it duplicated another entry",
+}
 
 
 def _where(position: Position | None) -> tuple[str, int, int]:

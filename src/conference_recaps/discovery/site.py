@@ -46,7 +46,18 @@ LOCAL_BASE_URL = "http://127.0.0.1:8000/"
 #: Pages that are not content: never in the sitemap, the search index or a feed.
 UTILITY_PAGES = frozenset({"search", "genindex", "py-modindex", "404"})
 
-PageKind = Literal["talk", "speaker", "conference", "year", "tag", "listing", "recap", "page"]
+PageKind = Literal[
+    "talk",
+    "speaker",
+    "conference",
+    "year",
+    "tag",
+    "listing",
+    "recap",
+    "page",
+    "withdrawn",
+    "redirect",
+]
 
 
 def resolve_base_url(configured: str, environ: Mapping[str, str]) -> tuple[str, str]:
@@ -110,6 +121,8 @@ def classify(env: BuildEnvironment, pagename: str) -> Subject:
     """Say what a page is from its name, the catalogue and the recaps' front matter."""
     meta = recap_meta(env, pagename)
     if meta is not None:
+        if getattr(meta, "withdrawn", None) is not None:
+            return Subject("withdrawn", meta)
         return Subject("recap", meta)
     folder, _, ident = pagename.partition("/")
     if not ident or pagename in env.all_docs:
@@ -123,6 +136,13 @@ def classify(env: BuildEnvironment, pagename: str) -> Subject:
         return Subject("speaker", catalogue.speakers[ident])
     if folder == FOLDERS["conference"] and ident in catalogue.conferences:
         return Subject("conference", catalogue.conferences[ident])
+    for kind in ("talk", "speaker", "conference"):
+        if folder == FOLDERS[kind]:
+            key = f"{kind}:{ident}"
+            if key in catalogue.withdrawn:
+                return Subject("withdrawn", catalogue.withdrawn[key])
+            if key in catalogue.redirects:
+                return Subject("redirect", catalogue.redirects[key])
     if folder == FOLDERS["year"] and ident.isdigit():
         return Subject("year", int(ident))
     if folder == FOLDERS["tag"]:

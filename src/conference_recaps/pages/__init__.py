@@ -44,6 +44,11 @@ from conference_recaps.pages.generate import (
     write_pages,
 )
 from conference_recaps.pages.home import home_nodes, home_placeholder, home_stamp, setup_home
+from conference_recaps.pages.lifecycle import (
+    redirect_pages,
+    tombstone_pages,
+    write_redirect_rules,
+)
 from conference_recaps.pages.navigation import THEME_TEMPLATES, Sidebar
 from conference_recaps.pages.site import Site
 from conference_recaps.pages.speaker import speaker_index, speaker_pages
@@ -68,6 +73,8 @@ def all_pages(site: Site) -> Iterator[Page]:
     yield from speaker_pages(site)
     yield from year_pages(site)
     yield from tag_pages(site)
+    yield from tombstone_pages(site)
+    yield from redirect_pages(site)
     yield conference_index(site)
     yield speaker_index(site)
     yield year_index(site)
@@ -194,6 +201,8 @@ class PageBuild:
         outdated, stamps = outdated_pages(builder, self.pages, self.state, global_stamp)
         remove_stale(builder, set(self.state.pages) - set(stamps))
         write_pages(app, outdated)
+        assert self.site is not None
+        write_redirect_rules(builder, self.site.catalogue)
         self.next_state = State(global_stamp=global_stamp, pages=stamps, shared=self.shared)
         return []
 

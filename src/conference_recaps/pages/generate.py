@@ -34,6 +34,7 @@ import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin
 
 import jinja2
 from sphinx.util import logging
@@ -56,6 +57,8 @@ TEMPLATES = Path(__file__).parent.parent / "templates"
 STATE_VERSION = 1
 #: Builders whose output is one HTML file per page name.
 HTML_BUILDERS = frozenset({"html", "dirhtml"})
+#: Keeps a page out of search engines (redirects and notices of withdrawn entries).
+NOINDEX = '<meta name="robots" content="noindex">\n'
 #: Below this many pages, forking workers costs more than it saves.
 PARALLEL_THRESHOLD = 200
 
@@ -70,10 +73,12 @@ class Page:
     family: str
     #: Plain data only (str, int, date, tuple, dict, None): it is pickled for the stamp.
     context: dict[str, Any] = field(default_factory=dict)
+    #: The whole page's template: the theme's ``page.html``, or one of our own.
+    layout: str = "page.html"
 
     def stamp(self) -> str:
         """A digest of everything the page shows."""
-        data = (self.name, self.title, self.template, self.context)
+        data = (self.name, self.title, self.template, self.context, self.layout)
         return hashlib.blake2b(pickle.dumps(data, protocol=5), digest_size=12).hexdigest()
 
 
@@ -137,6 +142,8 @@ class Renderer:
         return url
 
     def body(self, page: Page) -> str:
+        if not page.template:
+            return ""
         template = self.jinja.get_template(page.template)
         return template.render(page.context, page=page, url=self.url_function(page.name))
 
@@ -157,6 +164,14 @@ class Renderer:
             "next": None,
             "recaps_page_family": page.family,
         }
+        target = page.context.get("target")
+        if target is not None:  # a redirect page
+            ctx["recaps_redirect_to"] = url(target)
+            ctx["recaps_redirect_canonical"] = urljoin(
+                self.builder.config.html_baseurl or "", self.builder.get_target_uri(target)
+            )
+        if page.family == "withdrawn":
+            ctx["metatags"] = NOINDEX
         for key in ("prev", "next"):
             neighbour = page.context.get(key)
             if neighbour:
@@ -167,7 +182,7 @@ class Renderer:
         return ctx
 
     def write(self, page: Page) -> None:
-        self.builder.handle_page(page.name, self.context(page), "page.html")
+        self.builder.handle_page(page.name, self.context(page), page.layout)
 
     def write_chunk(self, pages: Sequence[Page]) -> int:
         for page in pages:

@@ -103,7 +103,9 @@ class Site:
         recaps = [
             _recap_info(docname, meta, self.titles.get(docname, docname))
             for docname, meta in domain.table("recaps").items()
-            if meta is not None and docname in env.all_docs
+            if meta is not None
+            and docname in env.all_docs
+            and getattr(meta, "withdrawn", None) is None  # taken down: in no listing
         ]
         #: Every recap, newest first.
         self.recaps: list[RecapInfo] = sorted(recaps, key=RecapInfo.sort_key, reverse=True)
