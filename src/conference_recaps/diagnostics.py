@@ -54,8 +54,9 @@ class Subtype(enum.Enum):
     duplicate_speaker = "duplicate_speaker"
     """Two speakers' names differ only by case, accents, punctuation, initials or a title:
     perhaps one person (``recaps speakers duplicates`` says how to merge or keep apart)."""
-    withdrawn = "withdrawn"
-    """An entry, photo or recap is withdrawn (``recaps check`` lists each as a note)."""
+    removed = "removed"
+    """``recaps check --base``: an id that exists at the base is gone, and no
+    ``former_ids`` or ``withdrawn`` record says where it went."""
     grid_empty = "grid_empty"
     """A ``talk-grid`` matches no talk."""
     photo = "photo"

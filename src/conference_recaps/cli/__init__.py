@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
 #: Subcommand modules, in the order ``recaps --help`` lists them.
-COMMANDS = ("check", "new", "importers", "links", "schema")
+COMMANDS = ("check", "new", "importers", "speakers", "links", "schema")
 
 
 def build_parser() -> argparse.ArgumentParser:

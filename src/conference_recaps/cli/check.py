@@ -20,10 +20,14 @@ from __future__ import annotations
 import ast
 import dataclasses
 import os
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from conference_recaps.catalogue.duplicates import duplicate_problems, find_duplicates
+from conference_recaps.catalogue.lifecycle import removed_ids, withdrawn_entries
 from conference_recaps.catalogue.loader import catalogue_files, load_catalogue, site_path
 from conference_recaps.config import PREFIX, RecapsConfig, config_fields
 from conference_recaps.diagnostics import Problem, Subtype
@@ -33,7 +37,7 @@ if TYPE_CHECKING:
     import argparse
     from collections.abc import Iterable
 
-    from conference_recaps.catalogue.model import Catalogue
+    from conference_recaps.catalogue.model import Catalogue, Entry
 
 
 def register(subparsers: Any) -> None:
@@ -49,7 +53,77 @@ def register(subparsers: Any) -> None:
         metavar="DIR",
         help="the site's root, holding conf.py (default: the current directory)",
     )
+    parser.add_argument(
+        "--base",
+        metavar="REF",
+        help="also fail on every talk, speaker or conference id that exists at this git "
+        "ref (e.g. origin/main) and is gone, unless a former_ids or withdrawn record "
+        "accounts for it",
+    )
     parser.set_defaults(run=run)
+
+
+class BaseError(Exception):
+    """The catalogue at the base ref cannot be read (not a git checkout, unknown ref)."""
+
+
+def _git(root: Path, *args: str) -> bytes:
+    try:
+        result = subprocess.run(
+            ["git", *args], cwd=root, capture_output=True, timeout=120, check=False
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise BaseError(f"cannot run git: {exc}") from None
+    if result.returncode != 0:
+        message = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise BaseError(message[-1] if message else f"git {args[0]} failed")
+    return result.stdout
+
+
+def base_catalogue(root: Path, settings: RecapsConfig, ref: str) -> Catalogue:
+    """The catalogue as it is at ``ref``: its files are read from git into a scratch folder."""
+    prefix = _git(root, "rev-parse", "--show-prefix").decode().strip()
+    listed = _git(
+        root,
+        "ls-tree",
+        "-r",
+        "-z",
+        "--name-only",
+        ref,
+        "--",
+        settings.catalogue,
+        settings.catalogue_dir,
+    )
+    wanted = []
+    for name in filter(None, listed.decode("utf-8", "replace").split("\0")):
+        rel = name.removeprefix(prefix)
+        if rel == settings.catalogue or (
+            rel.startswith(settings.catalogue_dir.rstrip("/") + "/") and rel.endswith(".yaml")
+        ):
+            wanted.append(rel)
+    with tempfile.TemporaryDirectory(prefix="recaps-base-") as scratch:
+        folder = Path(scratch)
+        for rel in wanted:
+            target = folder / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(_git(root, "show", f"{ref}:./{rel}"))
+        catalogue, _ = load_catalogue(folder, catalogue_files(folder, settings))
+    return catalogue
+
+
+def removal_problems(base: Catalogue, current: Catalogue, ref: str) -> list[Problem]:
+    """An error for each id of the base that is gone without a record."""
+    return [
+        Problem(
+            removal.path,
+            removal.line,
+            0,
+            f"{removal.noun} '{removal.ident}' was removed (it was at this line at {ref}); "
+            "add it to the new entry's former_ids or mark it withdrawn",
+            Subtype.removed,
+        )
+        for removal in removed_ids(base, current)
+    ]
 
 
 def read_settings(root: Path) -> tuple[RecapsConfig, list[Problem]]:
@@ -140,6 +214,15 @@ def format_problem(problem: Problem) -> str:
     return f"{where}: {level}{problem.message} [recaps.{problem.subtype.value}]"
 
 
+def withdrawn_line(entry: Entry) -> str:
+    """``talks.yaml:40:5: note: talk 'x' is withdrawn (speaker-request, 2026-12-01)``."""
+    where = str(entry.position) if entry.position else ""
+    noun = type(entry).__name__.lower()
+    withdrawal = entry.withdrawn
+    why = f" ({withdrawal.reason.value}, {withdrawal.date.isoformat()})" if withdrawal else ""
+    return f"{where}: note: {noun} '{entry.id}' is withdrawn{why}"
+
+
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
@@ -155,9 +238,21 @@ def run(args: argparse.Namespace) -> int:
     recaps = recap_files(root, settings)
     problems += catalogue_problems
     problems += check_recaps(root, recaps, catalogue)
+    problems += duplicate_problems(find_duplicates(catalogue))
+    if args.base:
+        try:
+            base = base_catalogue(root, settings, args.base)
+        except BaseError as exc:
+            print(
+                f"recaps check: cannot read the catalogue at {args.base!r}: {exc}", file=sys.stderr
+            )
+            return 2
+        problems += removal_problems(base, catalogue, args.base)
     problems.sort(key=lambda p: (p.path, p.line, p.column, p.message))
     for problem in problems:
         print(format_problem(problem))
+    for entry in withdrawn_entries(catalogue):
+        print(withdrawn_line(entry))
     if os.environ.get("GITHUB_ACTIONS") == "true":
         for problem in problems:
             print(problem.github_annotation())
