@@ -121,7 +121,7 @@ def classify(env: BuildEnvironment, pagename: str) -> Subject:
     """Say what a page is from its name, the catalogue and the recaps' front matter."""
     meta = recap_meta(env, pagename)
     if meta is not None:
-        if getattr(meta, "withdrawn", None) is not None:
+        if meta.withdrawn is not None:
             return Subject("withdrawn", meta)
         return Subject("recap", meta)
     folder, _, ident = pagename.partition("/")
@@ -160,27 +160,6 @@ def talk_date(catalogue: Catalogue, talk: Talk) -> datetime.date | None:
 
 def speaker_names(catalogue: Catalogue, talk: Talk) -> list[str]:
     return [catalogue.speakers[s].name if s in catalogue.speakers else s for s in talk.speakers]
-
-
-def recap_field(meta: Any, name: str) -> Any:
-    """A front-matter field of a recap (``RecapMeta`` attribute or mapping key)."""
-    if isinstance(meta, dict):
-        return meta.get(name)
-    return getattr(meta, name, None)
-
-
-def recap_date(meta: Any) -> datetime.date | None:
-    value = recap_field(meta, "date")
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    return value if isinstance(value, datetime.date) else None
-
-
-def recap_text_list(meta: Any, name: str) -> list[str]:
-    value = recap_field(meta, name) or ()
-    if isinstance(value, str):
-        return [value]
-    return [str(item) for item in value]
 
 
 def description_of(catalogue: Catalogue, subject: Subject, *, limit: int = 200) -> str:

@@ -54,10 +54,10 @@ from conference_recaps.pages.site import Site
 from conference_recaps.pages.speaker import speaker_index, speaker_pages
 from conference_recaps.pages.state import PagesDomain, get_pages_domain
 from conference_recaps.pages.talk import talk_pages
-from conference_recaps.pages.urls import catalogue_page, index_page, page_exists
+from conference_recaps.pages.urls import catalogue_page, page_exists
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from docutils import nodes
     from sphinx.application import Sphinx
@@ -66,15 +66,15 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
 
-def all_pages(site: Site) -> Iterator[Page]:
-    """Every generated page, family by family."""
+def all_pages(site: Site, target_uri: Callable[[str], str]) -> Iterator[Page]:
+    """Every generated page, family by family (``target_uri`` is the builder's)."""
     yield from conference_pages(site)
     yield from talk_pages(site)
     yield from speaker_pages(site)
     yield from year_pages(site)
     yield from tag_pages(site)
     yield from tombstone_pages(site)
-    yield from redirect_pages(site)
+    yield from redirect_pages(site, target_uri)
     yield conference_index(site)
     yield speaker_index(site)
     yield year_index(site)
@@ -83,24 +83,7 @@ def all_pages(site: Site) -> Iterator[Page]:
 
 def current_of(page: Page) -> tuple[tuple[str, ...], int | None]:
     """The sidebar entries a generated page marks current, and the year it opens."""
-    context = page.context
-    parents: tuple[str, ...]
-    year: int | None
-    if page.family == "talk":
-        year = context["year"]
-        parents = (context["conference"]["page"],)
-    elif page.family == "conference":
-        year = context["conference"]["year"]
-        parents = ()
-    elif page.family == "year":
-        year = context["year"]
-        parents = ()
-    elif page.family == "speaker":
-        year, parents = None, (index_page("speaker"),)
-    elif page.family == "tag":
-        year, parents = None, (index_page("tag"),)
-    else:
-        year, parents = None, ()
+    parents, year = page.context.sidebar_place()
     if year is not None:
         parents = (*parents, catalogue_page("year", year))
     return (page.name, *parents), year
@@ -128,7 +111,7 @@ class PageBuild:
     def prepare(self, app: Sphinx, env: BuildEnvironment) -> None:
         """Index the site, make every page and the sidebar (once per build)."""
         self.site = site = Site(env)
-        self.pages = list(all_pages(site))
+        self.pages = list(all_pages(site, app.builder.get_target_uri))
         self.current = {page.name: current_of(page) for page in self.pages}
         get_pages_domain(env).data["pages"] = {p.name: (p.family, p.title) for p in self.pages}
         self.sidebar = Sidebar(site, env, app.builder)

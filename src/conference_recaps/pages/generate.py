@@ -34,7 +34,6 @@ import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin
 
 import jinja2
 from sphinx.util import logging
@@ -48,6 +47,8 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders.html import StandaloneHTMLBuilder
     from sphinx.environment import BuildEnvironment
+
+    from conference_recaps.pages.contexts import PageContext
 
 
 logger = logging.getLogger(__name__)
@@ -69,21 +70,21 @@ class Page:
 
     name: str
     title: str
-    template: str
-    family: str
-    #: Plain data only (str, int, date, tuple, dict, None): it is pickled for the stamp.
-    context: dict[str, Any] = field(default_factory=dict)
-    #: The whole page's template: the theme's ``page.html``, or one of our own.
-    layout: str = "page.html"
+    #: Plain data only (see :mod:`~conference_recaps.pages.contexts`): pickled for the stamp.
+    context: PageContext
+
+    @property
+    def template(self) -> str:
+        return self.context.template
+
+    @property
+    def family(self) -> str:
+        return self.context.family
 
     def stamp(self) -> str:
         """A digest of everything the page shows."""
-        data = (self.name, self.title, self.template, self.context, self.layout)
+        data = (self.name, self.title, self.template, self.context)
         return hashlib.blake2b(pickle.dumps(data, protocol=5), digest_size=12).hexdigest()
-
-
-#: A page family: builds its pages from the site.
-Family = "Callable[[Site], Iterable[Page]]"
 
 
 def body_environment() -> jinja2.Environment:
@@ -145,7 +146,9 @@ class Renderer:
         if not page.template:
             return ""
         template = self.jinja.get_template(page.template)
-        return template.render(page.context, page=page, url=self.url_function(page.name))
+        return template.render(
+            page.context.template_names(), page=page, url=self.url_function(page.name)
+        )
 
     def context(self, page: Page) -> dict[str, Any]:
         """What ``page.html`` needs; titles are HTML in Sphinx's context, so escape them."""
@@ -164,25 +167,14 @@ class Renderer:
             "next": None,
             "recaps_page_family": page.family,
         }
-        target = page.context.get("target")
-        if target is not None:  # a redirect page
-            ctx["recaps_redirect_to"] = url(target)
-            ctx["recaps_redirect_canonical"] = urljoin(
-                self.builder.config.html_baseurl or "", self.builder.get_target_uri(target)
-            )
-        if page.family == "withdrawn":
-            ctx["metatags"] = NOINDEX
-        for key in ("prev", "next"):
-            neighbour = page.context.get(key)
-            if neighbour:
-                ctx[key] = {
-                    "link": url(neighbour["page"]),
-                    "title": html.escape(neighbour["title"]),
-                }
+        for key, neighbour in zip(("prev", "next"), page.context.neighbours(), strict=True):
+            if neighbour is not None:
+                ctx[key] = {"link": url(neighbour.page), "title": html.escape(neighbour.title)}
+        ctx.update(page.context.theme_names(url, str(self.builder.config.html_baseurl or "")))
         return ctx
 
     def write(self, page: Page) -> None:
-        self.builder.handle_page(page.name, self.context(page), page.layout)
+        self.builder.handle_page(page.name, self.context(page), page.context.layout)
 
     def write_chunk(self, pages: Sequence[Page]) -> int:
         for page in pages:

@@ -16,27 +16,65 @@
 
 from __future__ import annotations
 
+import datetime
 import json
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import urljoin
 
 from conference_recaps.catalogue.lifecycle import REASON_TEXT
-from conference_recaps.catalogue.model import KINDS, WithdrawalReason
-from conference_recaps.pages.generate import Page
+from conference_recaps.catalogue.model import KINDS
+from conference_recaps.pages.contexts import Link, PageContext
+from conference_recaps.pages.generate import NOINDEX, Page
 from conference_recaps.pages.urls import catalogue_page, index_page
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from sphinx.builders.html import StandaloneHTMLBuilder
 
     from conference_recaps.catalogue.model import Catalogue
     from conference_recaps.pages.site import Site
 
-#: The family of redirect pages, and the template they are written with.
-REDIRECT_FAMILY = "redirect"
-REDIRECT_LAYOUT = "recaps-redirect.html"
-TOMBSTONE_FAMILY = "withdrawn"
+
+@dataclass(frozen=True, slots=True)
+class TombstoneContext(PageContext):
+    """What a withdrawn entry's URL shows: the kind of entry, the reason's category, the date."""
+
+    family: ClassVar[str] = "withdrawn"
+    template: ClassVar[str] = "withdrawn.html"
+
+    noun: str
+    reason: str
+    reason_text: str
+    date: datetime.date
+    index: Link
+
+    def theme_names(self, url: Callable[[str], str], base_url: str) -> dict[str, Any]:
+        return {"metatags": NOINDEX}
+
+
+@dataclass(frozen=True, slots=True)
+class RedirectContext(PageContext):
+    """A former id's URL: the page of the entry that holds the id now."""
+
+    family: ClassVar[str] = "redirect"
+    template: ClassVar[str] = ""
+    layout: ClassVar[str] = "recaps-redirect.html"
+
+    target: str
+    #: The target's URL path from the site root (``talks/<id>/``), for the canonical link.
+    target_path: str
+
+    def theme_names(self, url: Callable[[str], str], base_url: str) -> dict[str, Any]:
+        return {
+            "recaps_redirect_to": url(self.target),
+            "recaps_redirect_canonical": urljoin(base_url, self.target_path),
+        }
+
+
+_INDEX_TITLES = {"talk": "Talks", "speaker": "Speakers", "conference": "Conferences"}
 
 
 def tombstone_pages(site: Site) -> Iterator[Page]:
@@ -48,34 +86,24 @@ def tombstone_pages(site: Site) -> Iterator[Page]:
         yield Page(
             name=catalogue_page(kind, entry.id),
             title=f"Withdrawn {kind}",
-            template="withdrawn.html",
-            family=TOMBSTONE_FAMILY,
-            context=tombstone_context(kind, withdrawal.reason, withdrawal.date, index_page(kind)),
+            context=TombstoneContext(
+                noun=kind,
+                reason=withdrawal.reason.value,
+                reason_text=REASON_TEXT[withdrawal.reason],
+                date=withdrawal.date,
+                index=Link(index_page(kind), _INDEX_TITLES[kind]),
+            ),
         )
 
 
-def tombstone_context(kind: str, reason: WithdrawalReason, date: Any, index: str) -> dict[str, Any]:
-    """What a tombstone shows: the kind of entry, the reason's category, the date."""
-    return {
-        "noun": kind,
-        "reason": reason.value,
-        "reason_text": REASON_TEXT[reason],
-        "date": date,
-        "index": index,
-        "index_title": f"{kind.capitalize()}s" if kind != "conference" else "Conferences",
-    }
-
-
-def redirect_pages(site: Site) -> Iterator[Page]:
+def redirect_pages(site: Site, target_uri: Callable[[str], str]) -> Iterator[Page]:
     """A redirect at the URL of every former id, to the entry that holds it now."""
     for kind, old, new in redirect_rules(site.catalogue):
+        target = catalogue_page(kind, new)
         yield Page(
             name=catalogue_page(kind, old),
             title="Moved",
-            template="",
-            family=REDIRECT_FAMILY,
-            context={"target": catalogue_page(kind, new)},
-            layout=REDIRECT_LAYOUT,
+            context=RedirectContext(target=target, target_path=target_uri(target)),
         )
 
 
