@@ -265,6 +265,8 @@ def run(args: argparse.Namespace) -> int:
             _plural(len(catalogue.talks), "talk"),
         ]
     )
+    if catalogue.withdrawn:
+        counts += f"; {len(catalogue.withdrawn)} withdrawn"
     print(
         f"recaps check: {_plural(errors, 'error')}, {_plural(warnings, 'warning')} in "
         f"{_plural(len(files), 'catalogue file')} ({counts}) and {_plural(len(recaps), 'recap')}"

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from conference_recaps.catalogue.duplicates import find_duplicates
-from conference_recaps.catalogue.loader import catalogue_files, load_catalogue
+from conference_recaps.catalogue.loader import catalogue_files, load_catalogue, site_path
 from conference_recaps.cli.check import read_settings, recap_files
 from conference_recaps.importers.merge import (
     CatalogueDocument,
@@ -212,7 +212,7 @@ def merge_speakers(
     if not dry_run:
         for document in changed:
             write_document(document)
-    return [d.name for d in changed], changed_recaps
+    return [site_path(root, d.path) for d in changed], changed_recaps
 
 
 def _rewrite_recaps(
