@@ -222,7 +222,8 @@ def _field_schema(spec: FieldSpec) -> dict[str, Any]:
                         "type": "object",
                         "properties": {
                             "name": {"type": "string", "minLength": 1},
-                            "public": {"type": "boolean"},
+                            # YAML's false, or the text "false" as the loader reads it.
+                            "public": {"enum": [True, False, "true", "false"]},
                         },
                         "required": ["name"],
                         "additionalProperties": False,
