@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 import pytest
 from sphinx.util.console import strip_colors
 
-from conference_recaps.pages.generate import http_url, paragraphs
+from conference_recaps.pages.generate import paragraphs
+from conference_recaps.urls import safe_url
 from pages_helpers import body, hrefs, pages, soup
 
 if TYPE_CHECKING:
@@ -137,7 +138,9 @@ def test_links_from_recaps_reach_generated_pages(built: SphinxTestApp) -> None:
     ("url", "expected"),
     [
         ("https://example.org/a", "https://example.org/a"),
-        ("HTTP://example.org/", "HTTP://example.org/"),
+        (" https://example.org/b ", "https://example.org/b"),
+        ("HTTP://example.org/", None),  # the catalogue's rule: lowercase scheme
+        ("https://user@example.org/", None),
         ("javascript:alert(1)", None),
         ("data:text/html,x", None),
         ("", None),
@@ -146,7 +149,7 @@ def test_links_from_recaps_reach_generated_pages(built: SphinxTestApp) -> None:
 )
 def test_only_http_links_are_rendered(url: str | None, expected: str | None) -> None:
     """A second guard behind the catalogue's own check."""
-    assert http_url(url) == expected
+    assert safe_url(url) == expected
 
 
 def test_abstract_paragraphs() -> None:

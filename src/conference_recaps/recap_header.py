@@ -19,7 +19,7 @@ from sphinx.transforms import SphinxTransform
 from conference_recaps.catalogue.lifecycle import REASON_TEXT
 from conference_recaps.config import get_config
 from conference_recaps.diagnostics import warn
-from conference_recaps.directives.base import date_node, format_date, safe_url
+from conference_recaps.directives.base import date_node
 from conference_recaps.directives.links import make_link
 from conference_recaps.domain import (
     get_catalogue,
@@ -31,6 +31,8 @@ from conference_recaps.domain import (
 )
 from conference_recaps.frontmatter import read_front_matter
 from conference_recaps.pages.generate import NOINDEX
+from conference_recaps.text import long_date
+from conference_recaps.urls import safe_url
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -165,7 +167,7 @@ class WithdrawnRecap(SphinxTransform):
         section += nodes.paragraph(
             "",
             f"This recap was withdrawn {REASON_TEXT[withdrawal.reason]} on "
-            f"{format_date(withdrawal.date)}. It is no longer part of the archive.",
+            f"{long_date(withdrawal.date)}. It is no longer part of the archive.",
             classes=["recaps-withdrawn-notice"],
         )
         self.document.children = []

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from conference_recaps.diagnostics import Problem, Subtype
-from conference_recaps.importers.names import ascii_fold
+from conference_recaps.text import ascii_fold
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

@@ -32,7 +32,7 @@ from sphinx.util.nodes import make_id
 
 from conference_recaps.catalogue.model import Catalogue, Lookup, Talk, TalkKind
 from conference_recaps.diagnostics import Subtype, warn
-from conference_recaps.directives.base import RecapsDirective, date_node, safe_url
+from conference_recaps.directives.base import RecapsDirective, date_node
 from conference_recaps.directives.links import make_link
 from conference_recaps.domain import (
     Mention,
@@ -43,6 +43,7 @@ from conference_recaps.domain import (
     note_query,
     note_use,
 )
+from conference_recaps.urls import safe_url
 
 if TYPE_CHECKING:
     from collections.abc import Callable

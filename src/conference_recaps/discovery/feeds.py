@@ -43,7 +43,7 @@ from conference_recaps.discovery.site import (
     talk_date,
 )
 from conference_recaps.pages.site import Site
-from conference_recaps.pages.urls import catalogue_page, page_exists
+from conference_recaps.urls import catalogue_page, is_http_url, page_exists
 
 if TYPE_CHECKING:
     from docutils import nodes
@@ -192,7 +192,7 @@ def talk_summary_html(catalogue: Catalogue, talk: Talk, *, conference_url: str |
         if paragraph.strip():
             parts.append(f"<p>{html.escape(' '.join(paragraph.split()))}</p>")
     for label, link in (("Watch the video", talk.video), ("See the slides", talk.slides)):
-        if link and link.startswith(("http://", "https://")):
+        if link and is_http_url(link):
             parts.append(f'<p><a href="{html.escape(link)}">{label}</a></p>')
     return "".join(parts)
 

@@ -27,7 +27,7 @@ from conference_recaps.catalogue.lifecycle import REASON_TEXT
 from conference_recaps.catalogue.model import KINDS
 from conference_recaps.pages.contexts import Link, PageContext
 from conference_recaps.pages.generate import NOINDEX, Page
-from conference_recaps.pages.urls import catalogue_page, index_page
+from conference_recaps.urls import catalogue_page, index_page
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
