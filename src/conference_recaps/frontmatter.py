@@ -77,7 +77,7 @@ class RecapMeta:
     """Topics, as slugs, e.g. ``[async, community]``."""
     description: str | None = None
     """A one or two sentence summary for feeds and link previews."""
-    withdrawn: Withdrawal | None = None
+    withdrawn: Withdrawal | None = field(default=None, metadata={"type": "reason and date"})
     """Taken down: ``{reason: speaker-request, date: 2026-12-01}`` (reason
     ``speaker-request``, ``legal`` or ``duplicate``). The post leaves every listing, feed
     and index, and its URL shows a short notice instead of its text."""
