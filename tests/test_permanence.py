@@ -350,8 +350,10 @@ def test_check_lists_withdrawn_entries_and_likely_duplicates(
     committed_site: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     withdraw_secret_talk(committed_site)
+    withdraw_notes(committed_site)
     assert main(["check", "--root", str(committed_site)]) == 0
     lines = capsys.readouterr().out.splitlines()
+    assert "recaps/notes.md: note: recap is withdrawn (legal, 2026-11-29)" in lines
     assert lines[1:3] == [
         "talks.yaml:18:5: note: speaker 'private-person' is withdrawn (speaker-request, "
         "2026-11-30)",

@@ -185,7 +185,13 @@ def recap_files(root: Path, settings: RecapsConfig) -> list[Path]:
     )
 
 
-def check_recaps(root: Path, files: Iterable[Path], catalogue: Catalogue) -> list[Problem]:
+def check_recaps(
+    root: Path,
+    files: Iterable[Path],
+    catalogue: Catalogue,
+    withdrawn: list[str] | None = None,
+) -> list[Problem]:
+    """Every recap's front-matter problems; withdrawn recaps are noted in ``withdrawn``."""
     problems: list[Problem] = []
     for path in files:
         rel = site_path(root, path)
@@ -201,7 +207,14 @@ def check_recaps(root: Path, files: Iterable[Path], catalogue: Catalogue) -> lis
                 Problem(rel, 0, 0, f"cannot read the file: {exc.strerror}", Subtype.front_matter)
             )
             continue
-        problems += read_front_matter(rel, text, catalogue)[1]
+        meta, found = read_front_matter(rel, text, catalogue)
+        problems += found
+        if withdrawn is not None and meta is not None and meta.withdrawn is not None:
+            withdrawal = meta.withdrawn
+            withdrawn.append(
+                f"{rel}: note: recap is withdrawn ({withdrawal.reason.value}, "
+                f"{withdrawal.date.isoformat()})"
+            )
     return problems
 
 
@@ -237,7 +250,8 @@ def run(args: argparse.Namespace) -> int:
     catalogue, catalogue_problems = load_catalogue(root, files)
     recaps = recap_files(root, settings)
     problems += catalogue_problems
-    problems += check_recaps(root, recaps, catalogue)
+    withdrawn_recaps: list[str] = []
+    problems += check_recaps(root, recaps, catalogue, withdrawn_recaps)
     problems += duplicate_problems(find_duplicates(catalogue))
     if args.base:
         try:
@@ -253,6 +267,8 @@ def run(args: argparse.Namespace) -> int:
         print(format_problem(problem))
     for entry in withdrawn_entries(catalogue):
         print(withdrawn_line(entry))
+    for line in withdrawn_recaps:
+        print(line)
     if os.environ.get("GITHUB_ACTIONS") == "true":
         for problem in problems:
             print(problem.github_annotation())
