@@ -1106,23 +1106,28 @@ def _check_front_matter(outdir: Path, stem: str, attack: Attack, baseline: Basel
     if year_soup is not None and not shown(p, main_text(year_soup)):
         problems.append(f"{year}: does not list the recap's title")
     for kind in ("atom", "rss"):
-        feed = outdir / "feeds" / f"{kind}.xml"
-        entries, errors = feed_entries(feed)
-        problems += errors
-        mine = [e for e in entries if e.link.endswith(f"/recaps/{stem}.html")]
-        if len(mine) != 1:
-            problems.append(f"feeds/{kind}.xml: {len(mine)} entries for the recap")
-            continue
-        entry = mine[0]
-        if plain(entry.title) != plain(p):
-            problems.append(f"feeds/{kind}.xml: title {entry.title[:80]!r}")
-        if [plain(a) for a in entry.authors[:1]] != [plain(p)]:
-            problems.append(f"feeds/{kind}.xml: authors {entry.authors!r}")
-        if plain(feed_text(entry, "summary")) != plain(p):
-            problems.append(f"feeds/{kind}.xml: summary {entry.summary[:80]!r}")
-        problems += entry_html_problems(entry.content, attack, f"feeds/{kind}.xml content")
-        if entry.summary_is_html:
-            problems += entry_html_problems(entry.summary, attack, f"feeds/{kind}.xml summary")
+        problems += _recap_feed_problems(outdir, kind, stem, attack)
+    return problems
+
+
+def _recap_feed_problems(outdir: Path, kind: str, stem: str, attack: Attack) -> list[str]:
+    """The recap's entry in the site feed carries the attack as text only."""
+    p = attack.payload
+    feed = outdir / "feeds" / f"{kind}.xml"
+    entries, problems = feed_entries(feed)
+    mine = [e for e in entries if e.link.endswith(f"/recaps/{stem}.html")]
+    if len(mine) != 1:
+        return [*problems, f"feeds/{kind}.xml: {len(mine)} entries for the recap"]
+    entry = mine[0]
+    if plain(entry.title) != plain(p):
+        problems.append(f"feeds/{kind}.xml: title {entry.title[:80]!r}")
+    if [plain(a) for a in entry.authors[:1]] != [plain(p)]:
+        problems.append(f"feeds/{kind}.xml: authors {entry.authors!r}")
+    if plain(feed_text(entry, "summary")) != plain(p):
+        problems.append(f"feeds/{kind}.xml: summary {entry.summary[:80]!r}")
+    problems += entry_html_problems(entry.content, attack, f"feeds/{kind}.xml content")
+    if entry.summary_is_html:
+        problems += entry_html_problems(entry.summary, attack, f"feeds/{kind}.xml summary")
     return problems
 
 

@@ -8,6 +8,7 @@ import pytest
 from sphinx.util.console import strip_colors
 
 from conference_recaps.pages.generate import paragraphs
+from conference_recaps.text import KIND_LABELS
 from conference_recaps.urls import safe_url
 from pages_helpers import body, hrefs, pages, soup
 
@@ -116,6 +117,18 @@ def test_speaker_page(built: SphinxTestApp) -> None:
         a["href"] for a in main.select("#recaps a")[:1]
     ]
     assert str(main.select("#recaps a")[0]["href"]).startswith("../../recaps/pycon/#")
+
+
+def test_a_kind_has_one_name_on_every_page(built: SphinxTestApp) -> None:
+    talk = body(soup(built.outdir, "talks/pycon-2019/opening-keynote"))
+    conference = body(soup(built.outdir, "conferences/pycon-2019"))
+    speaker = body(soup(built.outdir, "speakers/bob-tables"))
+    shown = {
+        node.get_text()
+        for page in (talk, conference, speaker)
+        for node in page.select(".recaps-kind-keynote")
+    }
+    assert shown == {KIND_LABELS["keynote"]}
 
 
 def test_links_from_recaps_reach_generated_pages(built: SphinxTestApp) -> None:

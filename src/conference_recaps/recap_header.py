@@ -31,14 +31,14 @@ from conference_recaps.domain import (
 )
 from conference_recaps.frontmatter import read_front_matter
 from conference_recaps.pages.generate import NOINDEX
-from conference_recaps.text import long_date
+from conference_recaps.text import RECAP_KIND_LABELS, long_date
 from conference_recaps.urls import safe_url
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
-KIND_LABELS = {"blog": "Blog post", "podcast": "Podcast", "notes": "Notes"}
+    from conference_recaps.frontmatter import RecapMeta
 
 
 def is_recap(env: BuildEnvironment, docname: str) -> bool:
@@ -77,7 +77,7 @@ def _join(parent: nodes.Element, items: list[list[nodes.Node]], separator: str) 
         parent.extend(item)
 
 
-def build_header(env: BuildEnvironment, meta: Any) -> nodes.container:
+def build_header(env: BuildEnvironment, meta: RecapMeta) -> nodes.container:
     """Conference, date, authors and kind on one line; the sources credited below."""
     catalogue = get_catalogue(env)
     header = nodes.container(classes=["recaps-header"])
@@ -100,9 +100,9 @@ def build_header(env: BuildEnvironment, meta: Any) -> nodes.container:
         authors += nodes.Text("by ")
         _join(authors, [[nodes.Text(name)] for name in meta.authors], ", ")
         line.append([authors])
-    kind = str(getattr(meta.kind, "value", meta.kind))
+    kind = meta.kind.value
     line.append(
-        [nodes.inline("", KIND_LABELS.get(kind, kind), classes=["recaps-kind", f"recaps-{kind}"])]
+        [nodes.inline("", RECAP_KIND_LABELS[kind], classes=["recaps-kind", f"recaps-{kind}"])]
     )
     meta_line = nodes.paragraph("", "", classes=["recaps-header-meta"])
     _join(meta_line, line, " · ")

@@ -13,6 +13,7 @@ valid ones are kept.
 from __future__ import annotations
 
 import gc
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
@@ -99,69 +100,96 @@ def load_catalogue(root: Path, files: Sequence[Path]) -> tuple[Catalogue, list[P
             gc.enable()
 
 
+@dataclass
+class _Read:
+    """Every file's valid entries, and what the cross-file checks need to know."""
+
+    parsed: dict[str, list[ParsedEntry]] = field(
+        default_factory=lambda: {spec.list_name: [] for spec in ENTRY_SPECS}
+    )
+    #: Ids seen in each list (valid or not), with where they were first defined.
+    first_at: dict[str, dict[str, str]] = field(
+        default_factory=lambda: {spec.list_name: {} for spec in ENTRY_SPECS}
+    )
+    #: Speaker ids some talk names, even an invalid talk.
+    referenced_speakers: set[str] = field(default_factory=set)
+    problems: list[Problem] = field(default_factory=list)
+
+    def declared(self, list_name: str, ident: str) -> bool:
+        return ident in self.first_at[list_name]
+
+
 def _load(root: Path, files: Sequence[Path]) -> tuple[Catalogue, list[Problem]]:
-    problems: list[Problem] = []
     rel_paths = [site_path(root, path) for path in files]
-    parsed: dict[str, list[ParsedEntry]] = {spec.list_name: [] for spec in ENTRY_SPECS}
-    first_at: dict[str, dict[str, str]] = {spec.list_name: {} for spec in ENTRY_SPECS}
-    declared: dict[str, set[str]] = {spec.list_name: set() for spec in ENTRY_SPECS}
-    referenced_speakers: set[str] = set()
+    read = _Read()
     for path, rel in zip(files, rel_paths, strict=True):
-        text, read_problems = read_source(path, rel)
-        problems += read_problems
-        if text is None:
+        _read_file(read, path, rel)
+    conferences = {p.entry.id: p for p in read.parsed["conferences"] if p.entry}
+    speakers = {p.entry.id: p for p in read.parsed["speakers"] if p.entry}
+    talks = _check_talks(read, conferences, speakers)
+    _check_speakers(read, speakers)
+    read.problems += check_former_ids(
+        [p.entry for p in read.parsed["conferences"] if p.entry is not None],
+        [p.entry for p in read.parsed["speakers"] if p.entry is not None],
+        talks,
+    )
+    order = {rel: index for index, rel in enumerate(rel_paths)}
+    problems = read.problems
+    problems.sort(key=lambda p: (order.get(p.path, len(order)), p.line, p.column))
+    catalogue = Catalogue(
+        conferences=(
+            p.entry for p in read.parsed["conferences"] if isinstance(p.entry, Conference)
+        ),
+        speakers=(p.entry for p in read.parsed["speakers"] if isinstance(p.entry, Speaker)),
+        talks=talks,
+        files=rel_paths,
+    )
+    return catalogue, problems
+
+
+def _read_file(read: _Read, path: Path, rel: str) -> None:
+    """Read one file's entries; an id already taken in an earlier file is reported."""
+    text, read_problems = read_source(path, rel)
+    read.problems += read_problems
+    if text is None:
+        return
+    node, syntax_problems = parse_yaml(text, rel)
+    read.problems += syntax_problems
+    reader = Reader(rel)
+    for spec, item in read_entries(reader, node):
+        if spec is TALK:
+            read.referenced_speakers.update(item.mentions)
+        if item.ident is None:
             continue
-        node, syntax_problems = parse_yaml(text, rel)
-        problems += syntax_problems
-        reader = Reader(rel)
-        for spec, item in read_entries(reader, node):
-            if spec is TALK:
-                referenced_speakers.update(item.mentions)
-            if item.ident is None:
-                continue
-            seen = first_at[spec.list_name]
-            if item.ident in seen:
-                reader.error(
-                    item.id_at,
-                    f"duplicate {spec.noun} id '{item.ident}' (first defined at "
-                    f"{seen[item.ident]}); give each {spec.noun} its own id",
-                )
-                continue
-            seen[item.ident] = f"{rel}:{item.id_at[0]}"
-            declared[spec.list_name].add(item.ident)
-            if item.entry is not None:
-                parsed[spec.list_name].append(item)
-        problems += reader.problems
-    conferences: dict[str, ParsedEntry] = {p.entry.id: p for p in parsed["conferences"] if p.entry}
-    speakers: dict[str, ParsedEntry] = {p.entry.id: p for p in parsed["speakers"] if p.entry}
+        seen = read.first_at[spec.list_name]
+        if item.ident in seen:
+            reader.error(
+                item.id_at,
+                f"duplicate {spec.noun} id '{item.ident}' (first defined at "
+                f"{seen[item.ident]}); give each {spec.noun} its own id",
+            )
+            continue
+        seen[item.ident] = f"{rel}:{item.id_at[0]}"
+        if item.entry is not None:
+            read.parsed[spec.list_name].append(item)
+    read.problems += reader.problems
+
+
+def _check_talks(
+    read: _Read, conferences: dict[str, ParsedEntry], speakers: dict[str, ParsedEntry]
+) -> list[Talk]:
+    """The talks whose references hold; the others are reported and left out."""
     known = {"conferences": conferences, "speakers": speakers}
     talks: list[Talk] = []
-    for item in parsed["talks"]:
+    for item in read.parsed["talks"]:
         talk = item.entry
         assert isinstance(talk, Talk)
         rel = talk.position.path if talk.position else ""
-        ok = True
-        for list_name, ident, at in item.refs:
-            if ident in known[list_name]:
-                continue
-            ok = False
-            if ident in declared[list_name]:
-                continue  # that entry is invalid and already reported
-            noun = list_name[:-1]
-            problems.append(
-                Problem(
-                    rel,
-                    *at,
-                    f"unknown {noun} '{ident}'{suggest_id(ident, known[list_name])}; "
-                    f"add it under '{list_name}' or fix the id",
-                    Subtype.catalogue_ref,
-                )
-            )
-        if not ok:
+        if not _references_hold(read, item, rel, known):
             continue
         prefix, _, slug = talk.id.partition("/")
         if prefix != talk.conference:  # checked once the conference is known to exist
-            problems.append(
+            read.problems.append(
                 Problem(
                     rel,
                     *item.id_at,
@@ -175,7 +203,7 @@ def _load(root: Path, files: Sequence[Path]) -> tuple[Catalogue, list[Problem]]:
         assert isinstance(conference, Conference)
         if talk.date is not None and not conference.start <= talk.date <= conference.end:
             assert item.date_at is not None
-            problems.append(
+            read.problems.append(
                 Problem(
                     rel,
                     *item.date_at,
@@ -185,10 +213,39 @@ def _load(root: Path, files: Sequence[Path]) -> tuple[Catalogue, list[Problem]]:
                     is_error=False,
                 )
             )
+    return talks
+
+
+def _references_hold(
+    read: _Read, item: ParsedEntry, rel: str, known: dict[str, dict[str, ParsedEntry]]
+) -> bool:
+    """Whether every conference and speaker the talk names is a valid entry."""
+    ok = True
+    for list_name, ident, at in item.refs:
+        if ident in known[list_name]:
+            continue
+        ok = False
+        if read.declared(list_name, ident):
+            continue  # that entry is invalid and already reported
+        noun = list_name[:-1]
+        read.problems.append(
+            Problem(
+                rel,
+                *at,
+                f"unknown {noun} '{ident}'{suggest_id(ident, known[list_name])}; "
+                f"add it under '{list_name}' or fix the id",
+                Subtype.catalogue_ref,
+            )
+        )
+    return ok
+
+
+def _check_speakers(read: _Read, speakers: dict[str, ParsedEntry]) -> None:
+    """A speaker no talk names is probably a typo: a lint finding, not an error."""
     for ident, item in speakers.items():
-        if ident not in referenced_speakers:
+        if ident not in read.referenced_speakers:
             assert item.entry is not None and item.entry.position is not None
-            problems.append(
+            read.problems.append(
                 Problem(
                     item.entry.position.path,
                     *item.id_at,
@@ -198,20 +255,6 @@ def _load(root: Path, files: Sequence[Path]) -> tuple[Catalogue, list[Problem]]:
                     is_error=False,
                 )
             )
-    problems += check_former_ids(
-        [p.entry for p in parsed["conferences"] if p.entry is not None],
-        [p.entry for p in parsed["speakers"] if p.entry is not None],
-        talks,
-    )
-    order = {rel: index for index, rel in enumerate(rel_paths)}
-    problems.sort(key=lambda p: (order.get(p.path, len(order)), p.line, p.column))
-    catalogue = Catalogue(
-        conferences=(p.entry for p in parsed["conferences"] if isinstance(p.entry, Conference)),
-        speakers=(p.entry for p in parsed["speakers"] if isinstance(p.entry, Speaker)),
-        talks=talks,
-        files=rel_paths,
-    )
-    return catalogue, problems
 
 
 def suggest_id(ident: str, known: dict[str, Any]) -> str:

@@ -380,40 +380,11 @@ def _read_entry(reader: Reader, node: Node, spec: EntrySpec) -> ParsedEntry | No
         elif value is not None:
             values[name] = value
     ident = values.get("id")
-    label = f"{spec.noun} '{ident}'" if ident else f"a {spec.noun}"
-    for field_spec in spec.fields:
-        if not field_spec.required or field_spec.name in values:
-            continue
-        ok = False
-        if field_spec.name not in found:
-            reader.error(node, f"{label} lacks the required key '{field_spec.name}'")
-            continue
-        key, value_node = found[field_spec.name]
-        if isinstance(value_node, ScalarNode) and value_node.is_null:
-            reader.error(key, f"'{field_spec.name}' is required; give it a value")
-        # otherwise the value was invalid and is reported already
+    ok = _has_required(reader, node, spec, found, values) and ok
     id_node = found["id"][1] if "id" in found else node
     parsed = ParsedEntry(None, ident, (id_node.line, id_node.column))
     if spec is TALK:
-        if isinstance(ident, str) and not _talk_id(reader, id_node, ident, values):
-            ok = False
-            parsed.ident = None
-        if "conference" in values:
-            at = found["conference"][1]
-            parsed.refs.append(("conferences", values["conference"], (at.line, at.column)))
-        if "speakers" in found:
-            raw = found["speakers"][1]
-            raw_items = raw.items if isinstance(raw, SeqNode) else [raw]
-            parsed.mentions = tuple(
-                item.value.strip() for item in raw_items if isinstance(item, ScalarNode)
-            )
-        if "speakers" in values:
-            items = _items(found, "speakers")
-            for speaker, item in zip(values["speakers"], items, strict=True):
-                parsed.refs.append(("speakers", speaker, (item.line, item.column)))
-        if "date" in values:
-            date_node = found["date"][1]
-            parsed.date_at = (date_node.line, date_node.column)
+        ok = _read_talk_links(reader, parsed, id_node, found, values) and ok
     if (
         spec is CONFERENCE
         and "start" in values
@@ -428,6 +399,63 @@ def _read_entry(reader: Reader, node: Node, spec: EntrySpec) -> ParsedEntry | No
     if ok:
         parsed.entry = spec.model(**values, position=reader.position(node))
     return parsed
+
+
+def _has_required(
+    reader: Reader,
+    node: MapNode,
+    spec: EntrySpec,
+    found: dict[str, tuple[ScalarNode, Node]],
+    values: dict[str, Any],
+) -> bool:
+    """Whether every required field has a valid value; a missing or null one is reported."""
+    ident = values.get("id")
+    label = f"{spec.noun} '{ident}'" if ident else f"a {spec.noun}"
+    ok = True
+    for field_spec in spec.fields:
+        if not field_spec.required or field_spec.name in values:
+            continue
+        ok = False
+        if field_spec.name not in found:
+            reader.error(node, f"{label} lacks the required key '{field_spec.name}'")
+            continue
+        key, value_node = found[field_spec.name]
+        if isinstance(value_node, ScalarNode) and value_node.is_null:
+            reader.error(key, f"'{field_spec.name}' is required; give it a value")
+        # otherwise the value was invalid and is reported already
+    return ok
+
+
+def _read_talk_links(
+    reader: Reader,
+    parsed: ParsedEntry,
+    id_node: Node,
+    found: dict[str, tuple[ScalarNode, Node]],
+    values: dict[str, Any],
+) -> bool:
+    """Note what a talk names (checked across files later); False if its id is malformed."""
+    ok = True
+    ident = values.get("id")
+    if isinstance(ident, str) and not _talk_id(reader, id_node, ident, values):
+        ok = False
+        parsed.ident = None
+    if "conference" in values:
+        at = found["conference"][1]
+        parsed.refs.append(("conferences", values["conference"], (at.line, at.column)))
+    if "speakers" in found:
+        raw = found["speakers"][1]
+        raw_items = raw.items if isinstance(raw, SeqNode) else [raw]
+        parsed.mentions = tuple(
+            item.value.strip() for item in raw_items if isinstance(item, ScalarNode)
+        )
+    if "speakers" in values:
+        items = _items(found, "speakers")
+        for speaker, item in zip(values["speakers"], items, strict=True):
+            parsed.refs.append(("speakers", speaker, (item.line, item.column)))
+    if "date" in values:
+        date_node = found["date"][1]
+        parsed.date_at = (date_node.line, date_node.column)
+    return ok
 
 
 def _items(found: dict[str, tuple[ScalarNode, Node]], name: str) -> list[Node]:

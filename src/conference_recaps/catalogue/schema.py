@@ -175,43 +175,28 @@ TALK = EntrySpec(
 ENTRY_SPECS = (CONFERENCE, SPEAKER, TALK)
 
 
-_LIST_TYPES = (
-    FieldType.text_list,
-    FieldType.slug_list,
-    FieldType.talk_id_list,
-    FieldType.alias_list,
-)
-
-
-def _field_schema(spec: FieldSpec) -> dict[str, Any]:
-    """The JSON Schema of one field; optional fields also accept ``null``."""
-    schema: dict[str, Any]
-    if spec.type is FieldType.text:
-        schema = {"type": "string", "minLength": 1}
-    elif spec.type is FieldType.slug:
-        schema = {"type": "string", "pattern": SLUG_PATTERN}
-    elif spec.type is FieldType.talk_id:
-        schema = {"type": "string", "pattern": TALK_ID_PATTERN}
-    elif spec.type is FieldType.date:
-        schema = {"type": "string", "format": "date", "pattern": DATE_PATTERN}
-    elif spec.type is FieldType.url:
-        schema = {"type": "string", "format": "uri", "pattern": HTTP_URL_PATTERN}
-    elif spec.type is FieldType.text_list:
-        schema = {"type": "array", "items": {"type": "string", "minLength": 1}}
-    elif spec.type is FieldType.slug_list:
-        schema = {
+def _type_schemas() -> dict[FieldType, dict[str, Any]]:
+    """The JSON Schema of each field type (before ``null`` is allowed)."""
+    date = {"type": "string", "format": "date", "pattern": DATE_PATTERN}
+    return {
+        FieldType.text: {"type": "string", "minLength": 1},
+        FieldType.slug: {"type": "string", "pattern": SLUG_PATTERN},
+        FieldType.talk_id: {"type": "string", "pattern": TALK_ID_PATTERN},
+        FieldType.date: date,
+        FieldType.url: {"type": "string", "format": "uri", "pattern": HTTP_URL_PATTERN},
+        FieldType.text_list: {"type": "array", "items": {"type": "string", "minLength": 1}},
+        FieldType.slug_list: {
             "type": "array",
             "items": {"type": "string", "pattern": SLUG_PATTERN},
             "uniqueItems": True,
-        }
-    elif spec.type is FieldType.talk_id_list:
-        schema = {
+        },
+        FieldType.talk_kind: {"type": "string", "enum": [kind.value for kind in TalkKind]},
+        FieldType.talk_id_list: {
             "type": "array",
             "items": {"type": "string", "pattern": TALK_ID_PATTERN},
             "uniqueItems": True,
-        }
-    elif spec.type is FieldType.alias_list:
-        schema = {
+        },
+        FieldType.alias_list: {
             "type": "array",
             "items": {
                 "anyOf": [
@@ -228,29 +213,26 @@ def _field_schema(spec: FieldSpec) -> dict[str, Any]:
                     },
                 ]
             },
-        }
-    elif spec.type is FieldType.withdrawal:
-        schema = {
+        },
+        FieldType.withdrawal: {
             "type": "object",
             "properties": {
                 "reason": {"type": "string", "enum": [r.value for r in WithdrawalReason]},
-                "date": {"type": "string", "format": "date", "pattern": DATE_PATTERN},
+                "date": date,
             },
             "required": ["reason", "date"],
             "additionalProperties": False,
-        }
-    else:
-        schema = {"type": "string", "enum": [kind.value for kind in TalkKind]}
-    schema = {"description": spec.help, **schema}
+        },
+    }
+
+
+def _field_schema(spec: FieldSpec) -> dict[str, Any]:
+    """The JSON Schema of one field; optional fields also accept ``null``."""
+    schema: dict[str, Any] = {"description": spec.help, **_type_schemas()[spec.type]}
     if not spec.required:
-        if spec.type is FieldType.withdrawal:
-            schema["type"] = ["object", "null"]
-        elif spec.type in _LIST_TYPES:
-            schema["type"] = ["array", "null"]
-        else:
-            schema["type"] = ["string", "null"]
-            if "enum" in schema:
-                schema["enum"] = [*schema["enum"], None]
+        schema["type"] = [schema["type"], "null"]
+        if "enum" in schema:
+            schema["enum"] = [*schema["enum"], None]
     return schema
 
 

@@ -40,29 +40,6 @@ if TYPE_CHECKING:
     from conference_recaps.catalogue.model import Catalogue, Entry
 
 
-def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
-        "check",
-        help="validate the catalogue and every recap's front matter",
-        description=(__doc__ or "").split("\n\n")[0],
-    )
-    parser.add_argument(
-        "--root",
-        type=Path,
-        default=Path(),
-        metavar="DIR",
-        help="the site's root, holding conf.py (default: the current directory)",
-    )
-    parser.add_argument(
-        "--base",
-        metavar="REF",
-        help="also fail on every talk, speaker or conference id that exists at this git "
-        "ref (e.g. origin/main) and is gone, unless a former_ids or withdrawn record "
-        "accounts for it",
-    )
-    parser.set_defaults(run=run)
-
-
 class BaseError(Exception):
     """The catalogue at the base ref cannot be read (not a git checkout, unknown ref)."""
 

@@ -26,65 +26,8 @@ if TYPE_CHECKING:
     from conference_recaps.diagnostics import Problem
     from conference_recaps.importers.records import ImportBatch
 
-DEFAULT_TARGET = "talks.yaml"
 #: The folder of further catalogue files, next to the main one.
 CATALOGUE_DIR = "talks"
-
-
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``recaps import`` and its two sources."""
-    parser = subparsers.add_parser(
-        "import",
-        help="merge talks from pyvideo.org data or a pretalx schedule into the catalogue",
-        description=__doc__.split("\n\n")[0] if __doc__ else None,
-    )
-    sources = parser.add_subparsers(dest="source", metavar="SOURCE", required=True)
-
-    def common(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument(
-            "--into",
-            default=DEFAULT_TARGET,
-            metavar="FILE",
-            help=f"the catalogue file new entries go to (default: {DEFAULT_TARGET})",
-        )
-        sub.add_argument(
-            "--conference-id",
-            metavar="ID",
-            help="the conference's id (default: from the folder name or the event's acronym)",
-        )
-        sub.add_argument(
-            "--dry-run", action="store_true", help="report what would change, write nothing"
-        )
-
-    pyvideo = sources.add_parser(
-        "pyvideo",
-        help="a pyvideo.org category folder (category.json and videos/*.json)",
-        description="Import pyvideo.org category folders, each one conference.",
-    )
-    pyvideo.add_argument(
-        "directories",
-        nargs="+",
-        type=Path,
-        metavar="DIR",
-        help="a category folder of pyvideo/data (category.json and videos/*.json)",
-    )
-    common(pyvideo)
-    pyvideo.set_defaults(run=run_pyvideo)
-
-    pretalx = sources.add_parser(
-        "pretalx",
-        help="a pretalx schedule export (/<event>/schedule/export/schedule.json)",
-        description="Import a pretalx schedule JSON export (frab-compatible).",
-    )
-    pretalx.add_argument(
-        "files",
-        nargs="+",
-        type=Path,
-        metavar="FILE",
-        help="a schedule.json downloaded from /<event>/schedule/export/schedule.json",
-    )
-    common(pretalx)
-    pretalx.set_defaults(run=run_pretalx)
 
 
 def _print_problems(problems: list[Problem]) -> None:

@@ -40,49 +40,6 @@ if TYPE_CHECKING:
     import argparse
 
 
-def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
-        "speakers",
-        help="list likely duplicate speakers, or merge two into one",
-        description=(__doc__ or "").split("\n\n")[0],
-    )
-    commands = parser.add_subparsers(dest="speakers_command", metavar="ACTION", required=True)
-    duplicates = commands.add_parser(
-        "duplicates",
-        help="list speakers whose names differ only by case, accents, punctuation, "
-        "initials or a title; never merges",
-    )
-    _root_option(duplicates)
-    duplicates.set_defaults(run=run_duplicates)
-    merge = commands.add_parser(
-        "merge",
-        help="merge speaker OLD into NEW: move the talks, keep OLD as a former id and "
-        "its name as an alias, update the recaps",
-    )
-    merge.add_argument("old", metavar="OLD", help="the id to merge away")
-    merge.add_argument("new", metavar="NEW", help="the id to keep")
-    merge.add_argument(
-        "--private",
-        action="store_true",
-        help="keep OLD's name only for matching imports, never shown (public: false)",
-    )
-    merge.add_argument(
-        "--dry-run", action="store_true", help="say what would change, write nothing"
-    )
-    _root_option(merge)
-    merge.set_defaults(run=run_merge)
-
-
-def _root_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--root",
-        type=Path,
-        default=Path(),
-        metavar="DIR",
-        help="the site's root, holding conf.py (default: the current directory)",
-    )
-
-
 def run_duplicates(args: argparse.Namespace) -> int:
     root: Path = args.root
     settings, _ = read_settings(root)
@@ -167,12 +124,28 @@ def merge_speakers(
         )
     old_document, old_index, old_entry = found_old
     new_document, _, new_entry = found_new
+    _take_over(new_entry, old_entry, private=private)
+    new_document.changed = True
+    del old_document.data["speakers"][old_index]
+    old_document.changed = True
+    _move_talks(documents, old, new)
 
+    changed_recaps = _rewrite_recaps(root, recap_files(root, settings), old, new, dry_run=dry_run)
+    changed = [d for d in documents if d.changed]
+    if not dry_run:
+        for document in changed:
+            write_document(document)
+    return [site_path(root, d.path) for d in changed], changed_recaps
+
+
+def _take_over(new_entry: CommentedMap, old_entry: CommentedMap, *, private: bool) -> None:
+    """Give NEW the old entry's ids (``former_ids``) and spellings (``aliases``)."""
     former = [str(f) for f in (new_entry.get("former_ids") or ())]
+    old_ids = [str(old_entry.get("id")), *(old_entry.get("former_ids") or ())]
     _append(
         new_entry,
         "former_ids",
-        [yaml_string(i) for i in [old, *(old_entry.get("former_ids") or ())] if i not in former],
+        [yaml_string(i) for i in old_ids if i not in former],
         ("url", "aliases", "name"),
     )
     known = {name_key(str(new_entry.get("name", "")))} | {
@@ -191,10 +164,10 @@ def merge_speakers(
             hidden.fa.set_flow_style()
             aliases.append(hidden)
     _append(new_entry, "aliases", aliases, ("name",))
-    new_document.changed = True
 
-    del old_document.data["speakers"][old_index]
-    old_document.changed = True
+
+def _move_talks(documents: list[CatalogueDocument], old: str, new: str) -> None:
+    """Every talk naming OLD names NEW instead (once, if it named both)."""
     for document in documents:
         for talk in document.data.get("talks") or ():
             speakers = talk.get("speakers") if isinstance(talk, dict) else None
@@ -206,13 +179,6 @@ def merge_speakers(
             else:
                 speakers[index] = yaml_string(new)
             document.changed = True
-
-    changed_recaps = _rewrite_recaps(root, recap_files(root, settings), old, new, dry_run=dry_run)
-    changed = [d for d in documents if d.changed]
-    if not dry_run:
-        for document in changed:
-            write_document(document)
-    return [site_path(root, d.path) for d in changed], changed_recaps
 
 
 def _rewrite_recaps(

@@ -43,6 +43,7 @@ from conference_recaps.domain import (
     note_query,
     note_use,
 )
+from conference_recaps.text import kind_label
 from conference_recaps.urls import safe_url
 
 if TYPE_CHECKING:
@@ -51,16 +52,6 @@ if TYPE_CHECKING:
     from docutils.nodes import Node, system_message
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
-
-KIND_LABELS = {
-    TalkKind.talk: "Talk",
-    TalkKind.keynote: "Keynote",
-    TalkKind.tutorial: "Tutorial",
-    TalkKind.workshop: "Workshop",
-    TalkKind.panel: "Panel",
-    TalkKind.lightning: "Lightning talk",
-    TalkKind.sprint: "Sprint",
-}
 
 
 def _fix_hint(kind: str) -> str:
@@ -132,7 +123,7 @@ def build_card(
 
     meta = nodes.paragraph("", "", classes=["recaps-card-meta"])
     meta += nodes.inline(
-        "", KIND_LABELS[talk.kind], classes=["recaps-kind", f"recaps-kind-{talk.kind.value}"]
+        "", kind_label(talk.kind), classes=["recaps-kind", f"recaps-kind-{talk.kind.value}"]
     )
     conference = catalogue.conferences.get(talk.conference)
     if conference is None:
@@ -235,36 +226,29 @@ class TalkGrid(RecapsDirective):
     def _grid_warn(self, message: str, subtype: Subtype) -> None:
         self.warn(f"talk-grid: {message}", subtype)
 
+    def _entry_filter(self, kind: str, subtype: Subtype) -> tuple[str | None, bool]:
+        """The id a ``:conference:`` or ``:speaker:`` filter names, and whether it is usable.
+
+        A former id is followed (with a warning); a withdrawn entry matches nothing.
+        """
+        value = self.text_option(kind)
+        if value is None:
+            return None, True
+        lookup = resolve(self.env, kind, value, self._grid_warn)
+        if lookup.entry is not None:
+            return lookup.entry.id, True
+        if lookup.withdrawn is None:
+            self.warn(f"talk-grid: unknown {kind} {value!r}: {_fix_hint(kind)}", subtype)
+        return value, False
+
     def _query(self, catalogue: Catalogue) -> TalkQuery | None:
         """The filters, or None (after a warning) when one names nothing that exists.
 
         A filter naming a withdrawn conference or speaker shows nothing, silently.
         """
-        valid = True
-        conference = self.text_option("conference")
-        if conference is not None and conference not in catalogue.conferences:
-            lookup = resolve(self.env, "conference", conference, self._grid_warn)
-            if lookup.entry is not None:
-                conference = lookup.entry.id
-            else:
-                if lookup.withdrawn is None:
-                    self.warn(
-                        f"talk-grid: unknown conference {conference!r}: {_fix_hint('conference')}",
-                        Subtype.conference_ref,
-                    )
-                valid = False
-        speaker = self.text_option("speaker")
-        if speaker is not None and speaker not in catalogue.speakers:
-            lookup = resolve(self.env, "speaker", speaker, self._grid_warn)
-            if lookup.entry is not None:
-                speaker = lookup.entry.id
-            else:
-                if lookup.withdrawn is None:
-                    self.warn(
-                        f"talk-grid: unknown speaker {speaker!r}: {_fix_hint('speaker')}",
-                        Subtype.speaker_ref,
-                    )
-                valid = False
+        conference, conference_ok = self._entry_filter("conference", Subtype.conference_ref)
+        speaker, speaker_ok = self._entry_filter("speaker", Subtype.speaker_ref)
+        valid = conference_ok and speaker_ok
         kind_text = self.text_option("kind")
         kind = None
         if kind_text is not None:

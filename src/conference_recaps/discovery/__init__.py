@@ -5,7 +5,8 @@
 - :mod:`.opengraph`: Open Graph and Twitter card tags;
 - :mod:`.feeds`: Atom and RSS feeds;
 - :mod:`.sitemap`: ``sitemap.xml`` and ``robots.txt``;
-- :mod:`.search`: the Pagefind search index and page;
+- :mod:`.search`: what the search indexes (each page's filters) and the search page;
+- :mod:`.pagefind`: the Pagefind index itself: running it, when, and in one order;
 - :mod:`.notfound`: the 404 page.
 """
 
@@ -17,6 +18,7 @@ from conference_recaps.discovery.feeds import setup_feeds
 from conference_recaps.discovery.jsonld import setup_jsonld
 from conference_recaps.discovery.notfound import setup_notfound
 from conference_recaps.discovery.opengraph import setup_opengraph
+from conference_recaps.discovery.pagefind import setup_pagefind
 from conference_recaps.discovery.search import setup_search
 from conference_recaps.discovery.site import setup_site
 from conference_recaps.discovery.sitemap import setup_sitemap
@@ -33,4 +35,5 @@ def setup_discovery(app: Sphinx) -> None:
     setup_feeds(app)
     setup_sitemap(app)
     setup_search(app)
+    setup_pagefind(app)
     setup_notfound(app)

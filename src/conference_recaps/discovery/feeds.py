@@ -42,7 +42,9 @@ from conference_recaps.discovery.site import (
     speaker_names,
     talk_date,
 )
+from conference_recaps.fingerprint import code_fingerprint
 from conference_recaps.pages.site import Site
+from conference_recaps.text import kind_label
 from conference_recaps.urls import catalogue_page, is_http_url, page_exists
 
 if TYPE_CHECKING:
@@ -180,7 +182,7 @@ def talk_summary_html(catalogue: Catalogue, talk: Talk, *, conference_url: str |
     date = talk_date(catalogue, talk)
     facts = []
     if names:
-        facts.append(f"{talk.kind.value.capitalize()} by {html.escape(', '.join(names))}")
+        facts.append(f"{kind_label(talk.kind)} by {html.escape(', '.join(names))}")
     if conference is not None:
         name = html.escape(conference.name)
         where = f'<a href="{html.escape(conference_url)}">{name}</a>' if conference_url else name
@@ -252,8 +254,6 @@ class FeedInputs:
     """
 
     def __init__(self, app: Sphinx, site: Site) -> None:
-        # Imported here: the package's __init__ imports this module while it initialises.
-        from conference_recaps import _code_fingerprint  # noqa: PLC0415
 
         self.builder = app.builder
         self.site = site
@@ -262,7 +262,7 @@ class FeedInputs:
         self.pages = OutputDigests.load(self.outdir, self.pages_path)
         config = app.config
         self.common = digest(
-            _code_fingerprint(),
+            code_fingerprint(),
             importlib.metadata.version("feedgen"),
             config.project,
             config.language,

@@ -126,6 +126,18 @@ def classify(env: BuildEnvironment, pagename: str) -> Subject:
         return Subject("speaker", catalogue.speakers[ident])
     if folder == FOLDERS["conference"] and ident in catalogue.conferences:
         return Subject("conference", catalogue.conferences[ident])
+    former = _former_or_withdrawn(catalogue, folder, ident)
+    if former is not None:
+        return former
+    if folder == FOLDERS["year"] and ident.isdigit():
+        return Subject("year", int(ident))
+    if folder == FOLDERS["tag"]:
+        return Subject("tag", ident)
+    return Subject("page")
+
+
+def _former_or_withdrawn(catalogue: Catalogue, folder: str, ident: str) -> Subject | None:
+    """The notice at a withdrawn entry's URL, or the redirect at a former id's."""
     for kind in ("talk", "speaker", "conference"):
         if folder == FOLDERS[kind]:
             key = f"{kind}:{ident}"
@@ -133,11 +145,7 @@ def classify(env: BuildEnvironment, pagename: str) -> Subject:
                 return Subject("withdrawn", catalogue.withdrawn[key])
             if key in catalogue.redirects:
                 return Subject("redirect", catalogue.redirects[key])
-    if folder == FOLDERS["year"] and ident.isdigit():
-        return Subject("year", int(ident))
-    if folder == FOLDERS["tag"]:
-        return Subject("tag", ident)
-    return Subject("page")
+    return None
 
 
 def talk_date(catalogue: Catalogue, talk: Talk) -> datetime.date | None:

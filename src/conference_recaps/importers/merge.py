@@ -283,6 +283,10 @@ class CatalogueDocument:
     data: Any  # a CommentedMap; plain dicts when only probing for changes
     prefix: str = ""  # comment-only content of a file that has no data yet
     changed: bool = False
+    #: The file's line endings, kept when it is written (a file edited on Windows: CRLF).
+    newline: str = "\n"
+    #: What the editing is, for messages: "importing", "adding the conference".
+    action: str = "importing"
 
     @property
     def name(self) -> str:
@@ -306,12 +310,14 @@ class CatalogueDocument:
         return self.prefix + stream.getvalue()
 
 
-def load_document(path: Path) -> CatalogueDocument:
+def load_document(path: Path, *, action: str = "importing") -> CatalogueDocument:
     """Read a catalogue file for editing; :class:`SourceError` on YAML or shape errors."""
     if not path.exists():
-        return CatalogueDocument(path, None, CommentedMap())
+        return CatalogueDocument(path, None, CommentedMap(), action=action)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
+        newline = "\r\n" if b"\r\n" in raw else "\n"
+        text = raw.decode("utf-8").replace("\r\n", "\n")
     except (OSError, UnicodeDecodeError) as exc:
         raise SourceError([problem(path, f"cannot read the catalogue: {exc}")]) from None
     try:
@@ -321,10 +327,12 @@ def load_document(path: Path) -> CatalogueDocument:
         message = " ".join(filter(None, [exc.context, exc.problem])) or str(exc)
         line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         raise SourceError(
-            [problem(path, f"{message}; fix the YAML before importing", line, column)]
+            [problem(path, f"{message}; fix the YAML before {action}", line, column)]
         ) from None
     if data is None:
-        return CatalogueDocument(path, text, CommentedMap(), prefix=text)
+        return CatalogueDocument(
+            path, text, CommentedMap(), prefix=text, newline=newline, action=action
+        )
     if not isinstance(data, CommentedMap):
         raise SourceError(
             [problem(path, "expected a mapping with conferences, speakers and talks", 1, 1)]
@@ -336,22 +344,27 @@ def load_document(path: Path) -> CatalogueDocument:
             raise SourceError(
                 [problem(path, f"'{list_name}' must be a list", line + 1, column + 1)]
             )
-    return CatalogueDocument(path, text, data)
+    return CatalogueDocument(path, text, data, newline=newline, action=action)
 
 
 def write_document(document: CatalogueDocument) -> None:
     """Write the file atomically, unless someone changed it since it was read."""
     path = document.path
-    current = path.read_text(encoding="utf-8") if path.exists() else None
+    current = path.read_bytes().decode("utf-8").replace("\r\n", "\n") if path.exists() else None
     if current != document.text:
         raise SourceError(
-            [problem(path, "the file changed while importing; nothing written, run it again")]
+            [
+                problem(
+                    path,
+                    f"the file changed while {document.action}; nothing written, run it again",
+                )
+            ]
         )
     output = document.render()
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+        with os.fdopen(handle, "w", encoding="utf-8", newline=document.newline) as stream:
             stream.write(output)
         Path(temporary).chmod(path.stat().st_mode & 0o777 if path.exists() else 0o644)
         Path(temporary).replace(path)
@@ -465,8 +478,8 @@ class Merger:
             if isinstance(entry.get("title"), str):
                 self.talks_by_title.setdefault((conference, title_key(entry["title"])), located)
 
-    def _insert(self, list_name: str, values: dict[str, object]) -> CommentedMap:
-        """Add a new entry to the target file at its sorted place."""
+    def add(self, list_name: str, values: dict[str, object]) -> CommentedMap:
+        """Add a new entry to the target file at its sorted place, keys in the usual order."""
         if self.probe:
             raise _WouldChange
         entry = CommentedMap(
@@ -534,7 +547,7 @@ class Merger:
         if known is not None:
             return known
         ident = unique_slug(slugify(name, fallback="speaker"), self.speaker_ids)
-        self._insert("speakers", {"id": ident, "name": name})
+        self.add("speakers", {"id": ident, "name": name})
         report.added["speakers"].append(ident)
         return ident
 
@@ -567,7 +580,7 @@ class Merger:
                         )
                     ]
                 )
-            self._insert("conferences", values)
+            self.add("conferences", values)
             report.added["conferences"].append(conference_id)
         elif filled := self._fill("conferences", located, values):
             report.filled.append(("conferences", conference_id, filled))
@@ -623,7 +636,7 @@ class Merger:
         ident = f"{conference_id}/{unique_slug(slug, taken)}"
         values["id"] = ident
         values["speakers"] = speaker_ids()
-        self._insert("talks", values)
+        self.add("talks", values)
         report.added["talks"].append(ident)
 
 
@@ -654,6 +667,19 @@ def merge_into(
         for changed_document in changed:
             write_document(changed_document)
     return changed
+
+
+def add_entry(target: Path, list_name: str, values: dict[str, object]) -> CatalogueDocument:
+    """Add one entry to a catalogue file and write it; everything else stays as it was.
+
+    The entry goes where the importers would put it (sorted in its list), with comments,
+    quoting and indentation of the rest of the file kept by the round-trip parser.
+    :class:`SourceError` if the file does not parse or changed meanwhile.
+    """
+    document = load_document(target, action=f"adding the {list_name[:-1]}")
+    Merger(document).add(list_name, values)
+    write_document(document)
+    return document
 
 
 def _quick_document(path: Path) -> CatalogueDocument:

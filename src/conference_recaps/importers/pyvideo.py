@@ -40,12 +40,14 @@ from conference_recaps.importers.records import (
     kind_from_words,
 )
 from conference_recaps.importers.sources import (
-    SLUG_RE,
     SourceError,
     optional_str,
     parse_date,
     problem,
     read_json,
+)
+from conference_recaps.importers.sources import (
+    conference_id as source_conference_id,
 )
 from conference_recaps.text import slugify
 from conference_recaps.urls import is_http_url
@@ -131,6 +133,43 @@ def _check_video(path: Path, data: Any) -> str | None:
     return None
 
 
+def _talk_record(
+    path: Path,
+    video: dict[str, Any],
+    everywhere: set[str],
+    site_counts: Counter[str],
+    batch: ImportBatch,
+) -> TalkRecord:
+    """One video as a talk; links to the conference's own site are counted in ``site_counts``."""
+    related = _related(video)
+    for label, url in related:
+        if _is_conference_site(label) and is_http_url(url):
+            site_counts[url] += 1
+    video_url = video["videos"][0]["url"].strip()
+    if not is_http_url(video_url):
+        batch.problems.append(problem(path, f"video URL {video_url!r} is not http(s); left out"))
+        video_url = None
+    slides = next(
+        (url.strip() for label, url in related if is_http_url(url) and is_slides(label, url)),
+        None,
+    )
+    raw_tags = list(video.get("tags") or ())
+    title_text = normalise_line(video["title"])
+    description = video["description"]
+    abstract = normalise_text(description) if description else None
+    return TalkRecord(
+        title=title_text,
+        source=problem(path, "").path,
+        speakers=tuple(normalise_line(s) for s in video["speakers"] if s.strip()),
+        kind=guess_kind(title_text, raw_tags, _kind_hint(related)),
+        date=parse_date(video["recorded"]),
+        abstract=abstract or None,
+        video=video_url,
+        slides=slides,
+        tags=tuple(t for t in clean_tags(raw_tags) if t not in everywhere),
+    )
+
+
 def read_pyvideo(directory: Path, conference_id: str | None = None) -> ImportBatch:
     """Read a pyvideo category folder; raise :class:`SourceError` if it cannot be read at all."""
     if not directory.is_dir():
@@ -155,12 +194,7 @@ def read_pyvideo(directory: Path, conference_id: str | None = None) -> ImportBat
     videos_dir = directory / "videos"
     if not videos_dir.is_dir():
         raise SourceError([problem(videos_dir, "folder not found: expected videos/*.json")])
-    if conference_id is None:
-        conference_id = slugify(directory.resolve().name, fallback="conference")
-    elif not SLUG_RE.fullmatch(conference_id):
-        raise SourceError(
-            [problem(directory, f"--conference-id {conference_id!r} is not a lowercase slug")]
-        )
+    conference_id = source_conference_id(conference_id, directory.resolve().name, directory)
 
     batch = ImportBatch(ConferenceRecord(conference_id, normalise_line(title)))
     videos: list[tuple[Path, dict[str, Any]]] = []
@@ -184,51 +218,16 @@ def read_pyvideo(directory: Path, conference_id: str | None = None) -> ImportBat
     site_counts: Counter[str] = Counter()
 
     for path, video in videos:
-        related = _related(video)
-        for label, url in related:
-            if _is_conference_site(label) and is_http_url(url):
-                site_counts[url] += 1
-        video_url = video["videos"][0]["url"].strip()
-        if not is_http_url(video_url):
-            batch.problems.append(
-                problem(path, f"video URL {video_url!r} is not http(s); left out")
-            )
-            video_url = None
-        slides = next(
-            (url.strip() for label, url in related if is_http_url(url) and is_slides(label, url)),
-            None,
-        )
-        raw_tags = list(video.get("tags") or ())
-        tags = tuple(t for t in clean_tags(raw_tags) if t not in everywhere)
-        title_text = normalise_line(video["title"])
-        description = video["description"]
-        abstract = normalise_text(description) if description else None
-        batch.talks.append(
-            TalkRecord(
-                title=title_text,
-                source=problem(path, "").path,
-                speakers=tuple(normalise_line(s) for s in video["speakers"] if s.strip()),
-                kind=guess_kind(title_text, raw_tags, _kind_hint(related)),
-                date=parse_date(video["recorded"]),
-                abstract=abstract or None,
-                video=video_url,
-                slides=slides,
-                tags=tags,
-            )
-        )
+        batch.talks.append(_talk_record(path, video, everywhere, site_counts, batch))
 
-    start = parse_date(category.get("start_date"))
-    end = parse_date(category.get("end_date"))
     for name in ("start_date", "end_date"):
         if category.get(name) is not None and parse_date(category.get(name)) is None:
             batch.problems.append(
                 problem(category_path, f"{name!r} is not an ISO date: {category.get(name)!r}")
             )
-    dates = sorted(t.date for t in batch.talks if t.date is not None)
-    if start is None and dates:
-        start = dates[0]
-    if end is None and dates:
-        end = dates[-1]
+    start, end = batch.dates(
+        parse_date(category.get("start_date")), parse_date(category.get("end_date"))
+    )
     site: str | None = category.get("url") if is_http_url(category.get("url")) else None
     if site is None and site_counts:
         site = site_counts.most_common(1)[0][0]

@@ -56,6 +56,17 @@ class ImportBatch:
     talks: list[TalkRecord] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
+    def dates(
+        self, start: datetime.date | None, end: datetime.date | None
+    ) -> tuple[datetime.date | None, datetime.date | None]:
+        """The conference's dates as the source gives them, else its talks' first and last."""
+        dates = sorted(t.date for t in self.talks if t.date is not None)
+        if start is None and dates:
+            start = dates[0]
+        if end is None and dates:
+            end = dates[-1]
+        return start, end
+
 
 # Words that name a kind of session, as a regular expression over a lowercased title.
 _KIND_WORDS: tuple[tuple[TalkKind, str], ...] = (

@@ -25,6 +25,7 @@ from conference_recaps.pages.contexts import (
     YearConferences,
 )
 from conference_recaps.pages.generate import Page
+from conference_recaps.text import KIND_HEADINGS
 from conference_recaps.urls import catalogue_page, index_page
 
 if TYPE_CHECKING:
@@ -46,15 +47,6 @@ KIND_ORDER = {
             TalkKind.sprint,
         )
     )
-}
-KIND_HEADINGS = {
-    "keynote": "Keynotes",
-    "talk": "Talks",
-    "panel": "Panels",
-    "tutorial": "Tutorials",
-    "workshop": "Workshops",
-    "lightning": "Lightning talks",
-    "sprint": "Sprints",
 }
 
 
