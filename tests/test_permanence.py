@@ -38,11 +38,16 @@ ROOT = TESTS / "roots" / "test-permanence"
 BASE = "https://recaps.example.org/"
 
 
-def build(srcdir: Path, builddir: Path) -> tuple[dict[str, bytes], str]:
+def build(srcdir: Path, builddir: Path, **overrides: object) -> tuple[dict[str, bytes], str]:
     """Every file of a dirhtml build, and the build's warnings."""
     warnings = StringIO()
     app = SphinxTestApp(
-        "dirhtml", srcdir=srcdir, builddir=builddir, status=StringIO(), warning=warnings
+        "dirhtml",
+        srcdir=srcdir,
+        builddir=builddir,
+        status=StringIO(),
+        warning=warnings,
+        confoverrides=overrides,
     )
     try:
         app.build()
@@ -284,6 +289,16 @@ def test_a_withdrawn_recap_leaves_only_a_notice(tmp_path: Path) -> None:
     assert f"{BASE}recaps/notes/" not in files["sitemap.xml"].decode()
     # The talk it showed no longer lists it.
     assert "Withdrawn recap" not in page(files, "talks/pycon-2020/compilers/").get_text()
+
+
+def test_a_withdrawn_recaps_source_is_not_published(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(ROOT, site)
+    withdraw_notes(site)
+    files, _ = build(site, tmp_path / "out", html_copy_source=True)
+    assert "_sources/recaps/pycon.md" in files  # the setting is on
+    assert not [name for name in files if name.startswith("_sources/recaps/notes")]
+    assert files_containing(files, "Regretful Author") == []
 
 
 # -- recaps check --base ---------------------------------------------------------------

@@ -180,9 +180,16 @@ class WithdrawnRecap(SphinxTransform):
 def _noindex(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
-    """Keep the notice of a withdrawn recap out of search engines."""
+    """Keep the notice of a withdrawn recap out of search engines, and its source unpublished.
+
+    Without a ``sourcename``, Sphinx neither copies the Markdown (the withdrawn text) to
+    ``_sources/`` when ``html_copy_source`` is on, nor links to it.
+    """
     meta = recap_meta(app.env, pagename)
-    if meta is not None and meta.withdrawn is not None and "metatags" in context:
+    if meta is None or meta.withdrawn is None:
+        return
+    context["sourcename"] = ""
+    if "metatags" in context:
         context["metatags"] = NOINDEX + context["metatags"]
 
 
