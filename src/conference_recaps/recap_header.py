@@ -11,6 +11,7 @@ the date, the authors, the kind of recap, and the original sources, credited and
 from __future__ import annotations
 
 import posixpath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
@@ -188,6 +189,8 @@ def _noindex(
     meta = recap_meta(app.env, pagename)
     if meta is None or meta.withdrawn is None:
         return
+    if context.get("sourcename"):  # a copy an earlier build made goes too
+        Path(app.outdir, "_sources", context["sourcename"]).unlink(missing_ok=True)
     context["sourcename"] = ""
     if "metatags" in context:
         context["metatags"] = NOINDEX + context["metatags"]
