@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from conference_recaps.assets import setup_assets
 from conference_recaps.catalogue.extension import setup_catalogue
 from conference_recaps.config import setup_config
 from conference_recaps.directives import setup_directives
@@ -33,6 +34,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_domain(app)
     setup_catalogue(app)
     setup_theme(app)
+    setup_assets(app)
     setup_security(app)
     setup_directives(app)
     setup_recap_header(app)

@@ -23,6 +23,8 @@ from conference_recaps.version import __version__
 RECAP_KINDS = tuple(kind.value for kind in RecapKind)
 #: The catalogue file ``recaps import`` adds to unless ``--into`` says otherwise.
 DEFAULT_TARGET = "talks.yaml"
+#: Where ``recaps import`` lists what it did to each record (``--report``).
+DEFAULT_REPORT = "_build/import-report.txt"
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,13 @@ def _import_options() -> tuple[Argument, ...]:
             help="the conference's id (default: from the folder name or the event's acronym)",
         ),
         arg("--dry-run", action="store_true", help="report what would change, write nothing"),
+        arg(
+            "--report",
+            default=DEFAULT_REPORT,
+            metavar="FILE",
+            help="where to list everything the import did to each record "
+            f"(default: {DEFAULT_REPORT})",
+        ),
     )
 
 
@@ -303,6 +312,46 @@ COMMANDS: tuple[Command, ...] = (
             ),
         ),
         run="conference_recaps.cli.schema:run",
+    ),
+    Command(
+        "audit",
+        help="run Lighthouse and pa11y on each page type of the built site (needs npm ci)",
+        description=(
+            "Serve the built site with gzip on 127.0.0.1, run Lighthouse (mobile) and pa11y "
+            "on the heaviest page of each type, print scores, LCP, CLS, bytes and requests. "
+            "Exit code 1 when a page is over the weight budget or below the scores."
+        ),
+        arguments=(
+            arg(
+                "--site",
+                type=Path,
+                default=Path("_build/html"),
+                metavar="DIR",
+                help="the dirhtml build to audit (default: %(default)s)",
+            ),
+            arg(
+                "--report-dir",
+                type=Path,
+                default=Path("_build/audit"),
+                metavar="DIR",
+                help="where the Lighthouse and pa11y reports go (default: %(default)s)",
+            ),
+            arg(
+                "--runs",
+                type=int,
+                default=1,
+                metavar="N",
+                help="Lighthouse runs per page; the median counts (default: %(default)s)",
+            ),
+            arg(
+                "--node-modules",
+                type=Path,
+                default=Path("node_modules"),
+                metavar="DIR",
+                help="where `npm ci` installed the tools (default: %(default)s)",
+            ),
+        ),
+        run="conference_recaps.cli.audit:run",
     ),
 )
 

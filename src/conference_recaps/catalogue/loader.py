@@ -12,6 +12,7 @@ valid ones are kept.
 
 from __future__ import annotations
 
+import datetime
 import gc
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ from conference_recaps.catalogue.reader import ParsedEntry, Reader, read_entries
 from conference_recaps.catalogue.schema import ENTRY_SPECS, TALK
 from conference_recaps.catalogue.yamltree import parse_yaml, position_of_offset
 from conference_recaps.diagnostics import Problem, Subtype
+from conference_recaps.paths import access_problem
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -53,8 +55,20 @@ def site_path(root: Path, path: Path) -> str:
         return path.as_posix()
 
 
-def read_source(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
-    """The file's text, or a problem if it is too big, unreadable or not UTF-8."""
+def read_source(path: Path, rel: str, root: Path) -> tuple[str | None, list[Problem]]:
+    """The file's text, or a problem if it is too big, unreadable or not UTF-8.
+
+    A file that is a link out of the repository (or into a hidden folder), or not a
+    regular file, is refused before it is opened: its contents would be shown on
+    every page made from the catalogue.
+    """
+    problem = access_problem(path, root, max_bytes=2**63)
+    if problem is not None:
+        return None, [
+            Problem(
+                rel, 1, 0, f"the file {problem}; a catalogue file must be a file of the repository"
+            )
+        ]
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -123,7 +137,7 @@ def _load(root: Path, files: Sequence[Path]) -> tuple[Catalogue, list[Problem]]:
     rel_paths = [site_path(root, path) for path in files]
     read = _Read()
     for path, rel in zip(files, rel_paths, strict=True):
-        _read_file(read, path, rel)
+        _read_file(read, path, rel, root)
     conferences = {p.entry.id: p for p in read.parsed["conferences"] if p.entry}
     speakers = {p.entry.id: p for p in read.parsed["speakers"] if p.entry}
     talks = _check_talks(read, conferences, speakers)
@@ -147,9 +161,9 @@ def _load(root: Path, files: Sequence[Path]) -> tuple[Catalogue, list[Problem]]:
     return catalogue, problems
 
 
-def _read_file(read: _Read, path: Path, rel: str) -> None:
+def _read_file(read: _Read, path: Path, rel: str, root: Path) -> None:
     """Read one file's entries; an id already taken in an earlier file is reported."""
-    text, read_problems = read_source(path, rel)
+    text, read_problems = read_source(path, rel, root)
     read.problems += read_problems
     if text is None:
         return
@@ -207,8 +221,7 @@ def _check_talks(
                 Problem(
                     rel,
                     *item.date_at,
-                    f"talk date {talk.date} is outside its conference ({conference.start} to "
-                    f"{conference.end}); fix the date or the conference's dates",
+                    _date_outside(talk.date, conference),
                     Subtype.catalogue_lint,
                     is_error=False,
                 )
@@ -260,3 +273,18 @@ def _check_speakers(read: _Read, speakers: dict[str, ParsedEntry]) -> None:
 def suggest_id(ident: str, known: dict[str, Any]) -> str:
     """A close known id, checked only among ids sharing a first letter (fast at 25k)."""
     return suggest(ident, [k for k in known if k[:1] == ident[:1]])
+
+
+def _date_outside(date: datetime.date, conference: Conference) -> str:
+    """Why a talk's date is outside its conference, and the two ways to fix it."""
+    if date < conference.start:
+        days = (conference.start - date).days
+        where, key = f"{days} day{'s' * (days != 1)} before its conference starts", "start"
+    else:
+        days = (date - conference.end).days
+        where, key = f"{days} day{'s' * (days != 1)} after its conference ends", "end"
+    return (
+        f"talk date {date} is {where} ({conference.id}: {conference.start} to "
+        f"{conference.end}); if it was given then (tutorials and sprints often are), set "
+        f"the conference's '{key}' to {date}, otherwise fix the talk's date"
+    )

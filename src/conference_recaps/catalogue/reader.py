@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Final
 from conference_recaps.catalogue.model import (
     Alias,
     Conference,
+    ConferenceKind,
     Position,
     Speaker,
     Talk,
@@ -53,6 +54,13 @@ if TYPE_CHECKING:
 
 _SLUG = re.compile(SLUG_PATTERN)
 _DATE = re.compile(DATE_PATTERN, re.ASCII)
+
+#: The longest title, name or other short text; long texts have their own bound. A title
+#: is repeated on many pages (sidebars, lists, feeds), so one huge title grows the site.
+MAX_TEXT: Final = 300
+#: The longest abstract or description.
+MAX_LONG_TEXT: Final = 50_000
+_LONG_TEXTS: Final = frozenset({"abstract", "description"})
 
 INVALID: Final = object()
 """Returned for a value already reported as a problem."""
@@ -119,8 +127,12 @@ class Reader:
             found[name] = (key, value)
         return found
 
-    def text(self, node: Node, name: str) -> Any:
-        """A non-empty text (stripped), ``None`` if null, or :data:`INVALID`."""
+    def text(self, node: Node, name: str, *, bounded: bool = True) -> Any:
+        """A non-empty text (stripped), ``None`` if null, or :data:`INVALID`.
+
+        A text longer than its bound is reported and cut there (not a URL: a cut URL
+        would be another address).
+        """
         if isinstance(node, ScalarNode):
             if node.is_null:
                 return None
@@ -128,6 +140,14 @@ class Reader:
             if not value:
                 self.error(node, f"'{name}' is empty; give a value or remove the key")
                 return INVALID
+            limit = MAX_LONG_TEXT if name in _LONG_TEXTS else MAX_TEXT
+            if bounded and len(value) > limit:
+                self.error(
+                    node,
+                    f"'{name}' is {len(value)} characters long, more than the {limit} it may "
+                    "have; it is cut there: shorten it",
+                )
+                value = value[: limit - 1] + "\u2026"
             return value
         if not isinstance(node, BadNode):
             self.error(node, f"'{name}' must be a text, not {describe(node)}")
@@ -158,7 +178,7 @@ class Reader:
             return INVALID
 
     def url(self, node: Node, name: str) -> Any:
-        value = self.text(node, name)
+        value = self.text(node, name, bounded=False)
         if isinstance(value, str) and not is_http_url(value):
             self.error(
                 node,
@@ -210,6 +230,10 @@ class Reader:
     def kind(self, node: Node, name: str) -> Any:
         value = self.choice(node, name, _KINDS)
         return TalkKind(value) if isinstance(value, str) else value
+
+    def conference_kind(self, node: Node, name: str) -> Any:
+        value = self.choice(node, name, _CONFERENCE_KINDS)
+        return ConferenceKind(value) if isinstance(value, str) else value
 
     def slugs(self, node: Node, name: str) -> Any:
         example = {"speakers": "andrew-godwin", "tags": "async, django"}.get(name, "a, b")
@@ -324,6 +348,7 @@ class Reader:
 
 
 _KINDS = tuple(kind.value for kind in TalkKind)
+_CONFERENCE_KINDS = tuple(kind.value for kind in ConferenceKind)
 _REASONS = tuple(reason.value for reason in WithdrawalReason)
 _READERS: dict[FieldType, Callable[[Reader, Node, str], Any]] = {
     FieldType.text: Reader.text,
@@ -332,6 +357,7 @@ _READERS: dict[FieldType, Callable[[Reader, Node, str], Any]] = {
     FieldType.date: Reader.date,
     FieldType.url: Reader.url,
     FieldType.talk_kind: Reader.kind,
+    FieldType.conference_kind: Reader.conference_kind,
     FieldType.slug_list: Reader.slugs,
     FieldType.text_list: Reader.texts,
     FieldType.talk_id_list: Reader.talk_ids,

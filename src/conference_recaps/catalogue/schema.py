@@ -21,6 +21,7 @@ from typing import Any
 
 from conference_recaps.catalogue.model import (
     Conference,
+    ConferenceKind,
     Speaker,
     Talk,
     TalkKind,
@@ -58,6 +59,8 @@ class FieldType(enum.Enum):
     """A list of slugs (references or tags)."""
     talk_kind = "talk_kind"
     """One of the :class:`TalkKind` values."""
+    conference_kind = "conference_kind"
+    """One of the :class:`ConferenceKind` values."""
     talk_id_list = "talk_id_list"
     """A list of talk ids, ``<conference-id>/<talk-slug>``."""
     alias_list = "alias_list"
@@ -117,6 +120,12 @@ CONFERENCE = EntrySpec(
         FieldSpec("location", FieldType.text, "City, region and country, or Online."),
         FieldSpec("url", FieldType.url, "The conference's own site (http or https)."),
         FieldSpec("description", FieldType.text, "A short description shown on its page."),
+        FieldSpec(
+            "kind",
+            FieldType.conference_kind,
+            "``conference`` (default) or ``meetup``: a series of evenings, not one event; "
+            "its page shows it as e.g. *meetup, 2008-2024, 90 talks*.",
+        ),
         FieldSpec("former_ids", FieldType.slug_list, _FORMER_IDS),
         FieldSpec("withdrawn", FieldType.withdrawal, _WITHDRAWN),
     ),
@@ -163,7 +172,12 @@ TALK = EntrySpec(
         FieldSpec("speakers", FieldType.slug_list, "Ids of its speakers.", ref="speakers"),
         FieldSpec("kind", FieldType.talk_kind, "The kind of session (default ``talk``)."),
         FieldSpec("date", FieldType.date, "The day it was given (ISO date)."),
-        FieldSpec("abstract", FieldType.text, "The abstract, as plain text."),
+        FieldSpec(
+            "abstract",
+            FieldType.text,
+            "The abstract, in Markdown without HTML: paragraphs, lists, emphasis, links "
+            "(plain text reads the same).",
+        ),
         FieldSpec("video", FieldType.url, "The recording (http or https)."),
         FieldSpec("slides", FieldType.url, "The slides (http or https)."),
         FieldSpec("tags", FieldType.slug_list, "Topics, as slugs, e.g. ``[async, django]``."),
@@ -175,60 +189,63 @@ TALK = EntrySpec(
 ENTRY_SPECS = (CONFERENCE, SPEAKER, TALK)
 
 
-def _type_schemas() -> dict[FieldType, dict[str, Any]]:
-    """The JSON Schema of each field type (before ``null`` is allowed)."""
-    date = {"type": "string", "format": "date", "pattern": DATE_PATTERN}
-    return {
-        FieldType.text: {"type": "string", "minLength": 1},
-        FieldType.slug: {"type": "string", "pattern": SLUG_PATTERN},
-        FieldType.talk_id: {"type": "string", "pattern": TALK_ID_PATTERN},
-        FieldType.date: date,
-        FieldType.url: {"type": "string", "format": "uri", "pattern": HTTP_URL_PATTERN},
-        FieldType.text_list: {"type": "array", "items": {"type": "string", "minLength": 1}},
-        FieldType.slug_list: {
-            "type": "array",
-            "items": {"type": "string", "pattern": SLUG_PATTERN},
-            "uniqueItems": True,
-        },
-        FieldType.talk_kind: {"type": "string", "enum": [kind.value for kind in TalkKind]},
-        FieldType.talk_id_list: {
-            "type": "array",
-            "items": {"type": "string", "pattern": TALK_ID_PATTERN},
-            "uniqueItems": True,
-        },
-        FieldType.alias_list: {
-            "type": "array",
-            "items": {
-                "anyOf": [
-                    {"type": "string", "minLength": 1},
-                    {
-                        "type": "object",
-                        "properties": {
-                            "name": {"type": "string", "minLength": 1},
-                            # YAML's false, or the text "false" as the loader reads it.
-                            "public": {"enum": [True, False, "true", "false"]},
-                        },
-                        "required": ["name"],
-                        "additionalProperties": False,
+#: The JSON Schema of each field type's value.
+_TYPE_SCHEMAS: dict[FieldType, dict[str, Any]] = {
+    FieldType.text: {"type": "string", "minLength": 1},
+    FieldType.slug: {"type": "string", "pattern": SLUG_PATTERN},
+    FieldType.talk_id: {"type": "string", "pattern": TALK_ID_PATTERN},
+    FieldType.date: {"type": "string", "format": "date", "pattern": DATE_PATTERN},
+    FieldType.url: {"type": "string", "format": "uri", "pattern": HTTP_URL_PATTERN},
+    FieldType.text_list: {"type": "array", "items": {"type": "string", "minLength": 1}},
+    FieldType.slug_list: {
+        "type": "array",
+        "items": {"type": "string", "pattern": SLUG_PATTERN},
+        "uniqueItems": True,
+    },
+    FieldType.talk_kind: {"type": "string", "enum": [kind.value for kind in TalkKind]},
+    FieldType.conference_kind: {
+        "type": "string",
+        "enum": [kind.value for kind in ConferenceKind],
+    },
+    FieldType.talk_id_list: {
+        "type": "array",
+        "items": {"type": "string", "pattern": TALK_ID_PATTERN},
+        "uniqueItems": True,
+    },
+    FieldType.alias_list: {
+        "type": "array",
+        "items": {
+            "anyOf": [
+                {"type": "string", "minLength": 1},
+                {
+                    "type": "object",
+                    "properties": {
+                        "name": {"type": "string", "minLength": 1},
+                        # YAML's false, or the text "false" as the loader reads it.
+                        "public": {"enum": [True, False, "true", "false"]},
                     },
-                ]
-            },
+                    "required": ["name"],
+                    "additionalProperties": False,
+                },
+            ]
         },
-        FieldType.withdrawal: {
-            "type": "object",
-            "properties": {
-                "reason": {"type": "string", "enum": [r.value for r in WithdrawalReason]},
-                "date": date,
-            },
-            "required": ["reason", "date"],
-            "additionalProperties": False,
+    },
+    FieldType.withdrawal: {
+        "type": "object",
+        "properties": {
+            "reason": {"type": "string", "enum": [r.value for r in WithdrawalReason]},
+            "date": {"type": "string", "format": "date", "pattern": DATE_PATTERN},
         },
-    }
+        "required": ["reason", "date"],
+        "additionalProperties": False,
+    },
+}
 
 
 def _field_schema(spec: FieldSpec) -> dict[str, Any]:
     """The JSON Schema of one field; optional fields also accept ``null``."""
-    schema: dict[str, Any] = {"description": spec.help, **_type_schemas()[spec.type]}
+    schema: dict[str, Any] = _TYPE_SCHEMAS[spec.type]
+    schema = {"description": spec.help, **schema}
     if not spec.required:
         schema["type"] = [schema["type"], "null"]
         if "enum" in schema:

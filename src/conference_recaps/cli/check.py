@@ -9,6 +9,9 @@ say ``warning:``), sorted by file and line, then a summary. The exit status is 1
 is any error; warnings alone pass. Under GitHub Actions (``GITHUB_ACTIONS=true``) every
 problem is also printed as a workflow annotation, so it shows on the pull request's line.
 
+When the site has a tag vocabulary (``tags.yaml``), every talk's tags are checked
+against it: an alias written as a tag is an error, a tag outside it a warning.
+
 The settings (``recaps_catalogue``, ``recaps_catalogue_dir``, ``recaps_recaps_dir``) are
 read from ``conf.py`` without running it: only plain ``recaps_* = "..."`` assignments
 count, anything else gets the default. The checks are the build's own: the same loader
@@ -29,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from conference_recaps.catalogue.duplicates import duplicate_problems, find_duplicates
 from conference_recaps.catalogue.lifecycle import removed_ids, withdrawn_entries
 from conference_recaps.catalogue.loader import catalogue_files, load_catalogue, site_path
+from conference_recaps.catalogue.tags import check_tags, read_vocabulary
 from conference_recaps.config import PREFIX, RecapsConfig, config_fields
 from conference_recaps.diagnostics import Problem, Subtype
 from conference_recaps.frontmatter import read_front_matter
@@ -230,6 +234,10 @@ def run(args: argparse.Namespace) -> int:
     withdrawn_recaps: list[str] = []
     problems += check_recaps(root, recaps, catalogue, withdrawn_recaps)
     problems += duplicate_problems(find_duplicates(catalogue))
+    vocabulary, vocabulary_problems = read_vocabulary(root)
+    problems += vocabulary_problems
+    if vocabulary is not None:
+        problems += check_tags(root, catalogue, vocabulary)
     if args.base:
         try:
             base = base_catalogue(root, settings, args.base)

@@ -232,10 +232,24 @@ def _write(feed: FeedGenerator, outdir: Path, conference_id: str | None) -> list
     for kind in ("atom", "rss"):
         path = outdir / feed_path(conference_id, kind)
         path.parent.mkdir(parents=True, exist_ok=True)
-        data = feed.atom_str(pretty=True) if kind == "atom" else feed.rss_str(pretty=True)
+        data = feed.atom_str(pretty=True) if kind == "atom" else _rss_bytes(feed)
         path.write_bytes(data)
         paths.append(path)
     return paths
+
+
+def _rss_bytes(feed: FeedGenerator) -> bytes:
+    """The RSS document, its channel ``<description>`` escaped as HTML.
+
+    Atom's ``<subtitle>`` is text, but RSS readers render the channel's
+    ``<description>`` as HTML, so a conference named ``<script>...`` would run there.
+    """
+    plain = feed.subtitle()
+    feed.subtitle(html.escape(plain))
+    try:
+        return bytes(feed.rss_str(pretty=True))
+    finally:
+        feed.subtitle(plain)
 
 
 def _finish(feed: FeedGenerator, dates: list[datetime.datetime]) -> None:

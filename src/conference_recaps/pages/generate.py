@@ -36,12 +36,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
+from markupsafe import Markup
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util import logging
 from sphinx.util.display import status_iterator
 from sphinx.util.osutil import relative_uri
 from sphinx.util.parallel import ParallelTasks, parallel_available
 
+from conference_recaps.abstracts import render_abstract
 from conference_recaps.fingerprint import code_fingerprint
 from conference_recaps.text import kind_label, long_date
 from conference_recaps.urls import catalogue_page, index_page, safe_url
@@ -106,9 +108,16 @@ def body_environment() -> jinja2.Environment:
     env.filters["long_date"] = long_date
     env.filters["kind_label"] = kind_label
     env.filters["paragraphs"] = paragraphs
+    env.filters["abstract"] = abstract_html
     env.globals["catalogue_page"] = catalogue_page
     env.globals["index_page"] = index_page
     return env
+
+
+def abstract_html(text: str | None, title: str = "", speakers: Any = ()) -> Markup:
+    """An abstract as safe HTML; ``speakers`` are ``(page, name)`` pairs or names."""
+    names = [s[1] if isinstance(s, tuple | list) else str(s) for s in speakers]
+    return render_abstract(text, title=title, speakers=names)
 
 
 def paragraphs(text: str | None) -> list[str]:

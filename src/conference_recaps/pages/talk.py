@@ -1,11 +1,11 @@
 """Talk pages, ``/talks/<conference-id>/<slug>/``: one per talk of the catalogue.
 
 A talk page shows the title, speakers, conference, date, kind, tags, the abstract
-(escaped, paragraphs kept), the video and slides links, every recap that mentions the
-talk (linking to the card or link itself), and the previous and next talk of the same
-conference. Everything shown is in the page's context, so a change to any of it (a
-speaker renamed, a neighbour retitled, a recap that starts mentioning the talk) rewrites
-the page, and nothing else does.
+(Markdown made safe by :func:`conference_recaps.abstracts.render_abstract`), the video
+and slides links, every recap that mentions the talk (linking to the card or link
+itself), and the previous and next talk of the same conference. Everything shown is in
+the page's context, so a change to any of it (a speaker renamed, a neighbour retitled, a
+recap that starts mentioning the talk) rewrites the page, and nothing else does.
 """
 
 from __future__ import annotations
