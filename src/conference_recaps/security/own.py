@@ -52,6 +52,12 @@ INLINE_SCRIPTS = frozenset(
         # pydata-sphinx-theme: the light/dark mode before the page is painted.
         'document.documentElement.dataset.mode = localStorage.getItem("") || ""; '
         'document.documentElement.dataset.theme = localStorage.getItem("") || "";',
+        # Our theme layout (templates/theme/layout.html): the same, resolving "auto" at
+        # once, since the theme's own script that does it is deferred.
+        '(function (root) { var mode = localStorage.getItem("") || ""; '
+        'var system = matchMedia("").matches ? "" : ""; root.dataset.mode = mode; '
+        'root.dataset.theme = localStorage.getItem("") || (mode === "" ? system : mode); '
+        "})(document.documentElement);",
         # Sphinx's layout: the page's name and a search option.
         "DOCUMENTATION_OPTIONS.pagename = '';",
         "DOCUMENTATION_OPTIONS.search_as_you_type = false;",
