@@ -25,6 +25,7 @@ from conference_recaps.catalogue.model import (
     Speaker,
     Talk,
     TalkKind,
+    WithdrawalReason,
 )
 from conference_recaps.urls import HTTP_URL_PATTERN
 
@@ -60,6 +61,12 @@ class FieldType(enum.Enum):
     """One of the :class:`TalkKind` values."""
     conference_kind = "conference_kind"
     """One of the :class:`ConferenceKind` values."""
+    talk_id_list = "talk_id_list"
+    """A list of talk ids, ``<conference-id>/<talk-slug>``."""
+    alias_list = "alias_list"
+    """A list of names, each a text or ``{name: ..., public: false}`` (never shown)."""
+    withdrawal = "withdrawal"
+    """``{reason: speaker-request | legal | duplicate, date: YYYY-MM-DD}``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +97,16 @@ class EntrySpec:
         return None
 
 
+_FORMER_IDS = (
+    "Ids it had before (a rename or a merge): each old URL redirects here, and recaps "
+    "that still name an old id build with a warning."
+)
+_WITHDRAWN = (
+    "Taken down: ``{reason: speaker-request, date: 2026-12-01}`` (reason "
+    "``speaker-request``, ``legal`` or ``duplicate``); it leaves every listing and its "
+    "URL shows a short notice."
+)
+
 CONFERENCE = EntrySpec(
     "conferences",
     "conference",
@@ -109,6 +126,8 @@ CONFERENCE = EntrySpec(
             "``conference`` (default) or ``meetup``: a series of evenings, not one event; "
             "its page shows it as e.g. *meetup, 2008-2024, 90 talks*.",
         ),
+        FieldSpec("former_ids", FieldType.slug_list, _FORMER_IDS),
+        FieldSpec("withdrawn", FieldType.withdrawal, _WITHDRAWN),
     ),
 )
 
@@ -119,8 +138,15 @@ SPEAKER = EntrySpec(
     (
         FieldSpec("id", FieldType.slug, "Stable id, e.g. ``andrew-godwin``.", required=True),
         FieldSpec("name", FieldType.text, "The name as the speaker writes it.", required=True),
-        FieldSpec("aliases", FieldType.text_list, "Other spellings seen in sources."),
+        FieldSpec(
+            "aliases",
+            FieldType.alias_list,
+            "Other spellings seen in sources; ``{name: ..., public: false}`` for a name "
+            "kept only to match imports, never shown.",
+        ),
         FieldSpec("url", FieldType.url, "The speaker's site or profile (http or https)."),
+        FieldSpec("former_ids", FieldType.slug_list, _FORMER_IDS),
+        FieldSpec("withdrawn", FieldType.withdrawal, _WITHDRAWN),
     ),
 )
 
@@ -155,6 +181,8 @@ TALK = EntrySpec(
         FieldSpec("video", FieldType.url, "The recording (http or https)."),
         FieldSpec("slides", FieldType.url, "The slides (http or https)."),
         FieldSpec("tags", FieldType.slug_list, "Topics, as slugs, e.g. ``[async, django]``."),
+        FieldSpec("former_ids", FieldType.talk_id_list, _FORMER_IDS),
+        FieldSpec("withdrawn", FieldType.withdrawal, _WITHDRAWN),
     ),
 )
 
@@ -179,6 +207,38 @@ _TYPE_SCHEMAS: dict[FieldType, dict[str, Any]] = {
         "type": "string",
         "enum": [kind.value for kind in ConferenceKind],
     },
+    FieldType.talk_id_list: {
+        "type": "array",
+        "items": {"type": "string", "pattern": TALK_ID_PATTERN},
+        "uniqueItems": True,
+    },
+    FieldType.alias_list: {
+        "type": "array",
+        "items": {
+            "anyOf": [
+                {"type": "string", "minLength": 1},
+                {
+                    "type": "object",
+                    "properties": {
+                        "name": {"type": "string", "minLength": 1},
+                        # YAML's false, or the text "false" as the loader reads it.
+                        "public": {"enum": [True, False, "true", "false"]},
+                    },
+                    "required": ["name"],
+                    "additionalProperties": False,
+                },
+            ]
+        },
+    },
+    FieldType.withdrawal: {
+        "type": "object",
+        "properties": {
+            "reason": {"type": "string", "enum": [r.value for r in WithdrawalReason]},
+            "date": {"type": "string", "format": "date", "pattern": DATE_PATTERN},
+        },
+        "required": ["reason", "date"],
+        "additionalProperties": False,
+    },
 }
 
 
@@ -187,12 +247,9 @@ def _field_schema(spec: FieldSpec) -> dict[str, Any]:
     schema: dict[str, Any] = _TYPE_SCHEMAS[spec.type]
     schema = {"description": spec.help, **schema}
     if not spec.required:
-        if spec.type in (FieldType.text_list, FieldType.slug_list):
-            schema["type"] = ["array", "null"]
-        else:
-            schema["type"] = ["string", "null"]
-            if "enum" in schema:
-                schema["enum"] = [*schema["enum"], None]
+        schema["type"] = [schema["type"], "null"]
+        if "enum" in schema:
+            schema["enum"] = [*schema["enum"], None]
     return schema
 
 

@@ -227,8 +227,8 @@ def speaker_profile(
 ) -> dict[str, Any]:
     """The ``ProfilePage`` of a speaker page, about a ``Person``."""
     entity: dict[str, Any] = {"@type": "Person", "@id": url + "#person", "name": speaker.name}
-    if speaker.aliases:
-        entity["alternateName"] = list(speaker.aliases)
+    if speaker.public_aliases:
+        entity["alternateName"] = list(speaker.public_aliases)
     if speaker.url:
         entity["sameAs"] = speaker.url
     data: dict[str, Any] = {

@@ -24,6 +24,8 @@ from conference_recaps.pages.video import Video, video_of
 from conference_recaps.urls import catalogue_page, index_page
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from conference_recaps.catalogue.model import Conference, Talk
     from conference_recaps.pages.site import RecapInfo, Site
 
@@ -182,8 +184,14 @@ class PageContext:
 
     #: The family's name (``talk``, ``speaker``... ``index``), given to the theme's context.
     family: ClassVar[str]
-    #: The body template, under ``templates/pages/``.
+    #: The body template, under ``templates/pages/`` (empty: a page without a body).
     template: ClassVar[str]
+    #: The whole page's template: the theme's ``page.html``, unless a family has its own.
+    layout: ClassVar[str] = "page.html"
+
+    def theme_names(self, url: Callable[[str], str], base_url: str) -> dict[str, Any]:
+        """Further names for the whole page's template (``url`` makes a relative link)."""
+        return {}
 
     def template_names(self) -> dict[str, Any]:
         """The context's fields, as the body template's top-level names."""

@@ -51,7 +51,7 @@ def speaker_pages(site: Site) -> Iterator[Page]:
                 speaker=SpeakerFacts(
                     id=speaker.id,
                     name=speaker.name,
-                    aliases=tuple(speaker.aliases),
+                    aliases=speaker.public_aliases,
                     url=speaker.url,
                 ),
                 talk_count=len(talks),
