@@ -144,7 +144,7 @@ TALK = EntrySpec(
 ENTRY_SPECS = (CONFERENCE, SPEAKER, TALK)
 
 
-def _field_schema(spec: FieldSpec) -> dict[str, Any]:
+def field_schema(spec: FieldSpec) -> dict[str, Any]:
     """The JSON Schema of one field; optional fields also accept ``null``."""
     schema: dict[str, Any]
     if spec.type is FieldType.text:
@@ -185,7 +185,7 @@ def json_schema() -> dict[str, Any]:
         definitions[entry.noun] = {
             "type": "object",
             "description": (entry.model.__doc__ or "").strip(),
-            "properties": {spec.name: _field_schema(spec) for spec in entry.fields},
+            "properties": {spec.name: field_schema(spec) for spec in entry.fields},
             "required": [spec.name for spec in entry.fields if spec.required],
             "additionalProperties": False,
         }
