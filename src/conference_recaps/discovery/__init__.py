@@ -3,7 +3,9 @@
 - :mod:`.site`: the public base URL (canonical URLs) and what each page shows;
 - :mod:`.jsonld`: schema.org structured data;
 - :mod:`.opengraph`: Open Graph and Twitter card tags;
-- :mod:`.feeds`: Atom and RSS feeds;
+- :mod:`.feeds`: Atom and RSS feeds (site, conference, speaker and tag);
+- :mod:`.api`: the static JSON API and CSV (open data);
+- :mod:`.calendar`: an iCalendar file per conference;
 - :mod:`.sitemap`: ``sitemap.xml`` and ``robots.txt``;
 - :mod:`.search`: the Pagefind search index and page;
 - :mod:`.notfound`: the 404 page.
@@ -13,6 +15,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from conference_recaps.discovery.api import setup_api
+from conference_recaps.discovery.calendar import setup_calendar
 from conference_recaps.discovery.feeds import setup_feeds
 from conference_recaps.discovery.jsonld import setup_jsonld
 from conference_recaps.discovery.notfound import setup_notfound
@@ -31,6 +35,8 @@ def setup_discovery(app: Sphinx) -> None:
     setup_opengraph(app)
     setup_jsonld(app)
     setup_feeds(app)
+    setup_api(app)
+    setup_calendar(app)
     setup_sitemap(app)
     setup_search(app)
     setup_notfound(app)
