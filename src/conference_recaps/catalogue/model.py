@@ -113,7 +113,15 @@ def fingerprint(entry: Entry) -> str:
 class Catalogue:
     """Every conference, speaker and talk, by id, with the indexes pages need."""
 
-    __slots__ = ("_by_conference", "_by_speaker", "conferences", "files", "speakers", "talks")
+    __slots__ = (
+        "_by_conference",
+        "_by_speaker",
+        "_related",
+        "conferences",
+        "files",
+        "speakers",
+        "talks",
+    )
 
     def __init__(
         self,
@@ -134,6 +142,7 @@ class Catalogue:
                 by_speaker[speaker].append(talk)
         self._by_conference = {k: tuple(v) for k, v in by_conference.items()}
         self._by_speaker = {k: tuple(v) for k, v in by_speaker.items()}
+        self._related: dict[str, tuple[str, ...]] | None = None
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Catalogue):
@@ -161,6 +170,20 @@ class Catalogue:
     def talks_of_speaker(self, speaker_id: str) -> tuple[Talk, ...]:
         """The speaker's talks across all conferences, by date then title."""
         return self._by_speaker.get(speaker_id, ())
+
+    def related_talks(self, talk_id: str) -> tuple[Talk, ...]:
+        """Up to six talks to read next (:mod:`.related`), computed for every talk at once.
+
+        Kept with the catalogue, so it is pickled with the environment and a rebuild that
+        reuses the catalogue does not compute it again.
+        """
+        if self._related is None:
+            # Imported here: related.py needs this module's classes only for typing.
+            from conference_recaps.catalogue.related import RelatedTalks  # noqa: PLC0415
+
+            everything = RelatedTalks(self).all()
+            self._related = {k: tuple(t.id for t in v) for k, v in everything.items()}
+        return tuple(self.talks[i] for i in self._related.get(talk_id, ()))
 
     def select(
         self,
