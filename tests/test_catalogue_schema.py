@@ -10,16 +10,16 @@ from typing import Any
 import jsonschema
 import pytest
 
-from conference_recaps.catalogue.loader import (
+from conference_recaps.catalogue.loader import load_catalogue
+from conference_recaps.catalogue.schema import ENTRY_SPECS, SCHEMA_FILE, json_schema, schema_text
+from conference_recaps.catalogue.yamltree import (
     BadNode,
     MapNode,
     Node,
     ScalarNode,
     SeqNode,
-    load_catalogue,
     parse_yaml,
 )
-from conference_recaps.catalogue.schema import ENTRY_SPECS, SCHEMA_FILE, json_schema, schema_text
 from conference_recaps.cli import main
 
 HERE = Path(__file__).parent / "catalogue"

@@ -17,7 +17,7 @@ What other parts read from here:
 - :func:`mentions_of`: the documents that mention a talk or speaker, with the anchor of
   the card or link (a talk's page lists "recaps that mention it").
 - :func:`photo_credits`: every photo credit on the site (the photo-credits page).
-- :func:`recap_meta` / :func:`recaps`: each recap's validated front matter.
+- :func:`recap_meta` / :func:`recap_metas`: each recap's validated front matter.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
     from conference_recaps.catalogue.model import Talk
+    from conference_recaps.frontmatter import RecapMeta
 
 #: Per-document tables: ``{table: {docname: records}}``.
 PER_DOC_TABLES = ("uses", "mentions", "photos", "recaps", "credit_pages")
@@ -220,13 +221,18 @@ def photo_credits(env: BuildEnvironment) -> Iterator[PhotoCredit]:
         yield from photos[docname]
 
 
-def set_recap_meta(env: BuildEnvironment, docname: str, meta: object) -> None:
+def set_recap_meta(env: BuildEnvironment, docname: str, meta: RecapMeta) -> None:
     get_domain(env).table("recaps")[docname] = meta
 
 
-def recap_meta(env: BuildEnvironment, docname: str) -> Any:
-    """The recap's front matter (a ``RecapMeta``), or None if it is not a valid recap."""
-    return get_domain(env).table("recaps").get(docname)
+def recap_meta(env: BuildEnvironment, docname: str) -> RecapMeta | None:
+    """The recap's front matter, or None if it is not a valid recap."""
+    return recap_metas(env).get(docname)
+
+
+def recap_metas(env: BuildEnvironment) -> dict[str, RecapMeta]:
+    """Every valid recap's front matter, by document."""
+    return cast("dict[str, RecapMeta]", get_domain(env).table("recaps"))
 
 
 def _current_stamp(catalogue: Catalogue, key: str, cache: dict[str, str]) -> str:

@@ -30,16 +30,9 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from conference_recaps.catalogue.loader import (
-    INVALID,
-    MapNode,
-    Reader,
-    ScalarNode,
-    SeqNode,
-    parse_yaml,
-    suggest,
-)
+from conference_recaps.catalogue.reader import INVALID, Reader, suggest
 from conference_recaps.catalogue.schema import FieldType
+from conference_recaps.catalogue.yamltree import MapNode, ScalarNode, SeqNode, parse_yaml
 from conference_recaps.diagnostics import Problem, Subtype
 
 if TYPE_CHECKING:

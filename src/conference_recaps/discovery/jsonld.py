@@ -25,7 +25,6 @@ when the video went online; recordings are published within days of most talks).
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from typing import TYPE_CHECKING, Any
@@ -38,9 +37,6 @@ from conference_recaps.discovery.site import (
     base_url,
     classify,
     page_url,
-    recap_date,
-    recap_field,
-    recap_text_list,
     shorten,
     talk_date,
 )
@@ -53,6 +49,7 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
     from conference_recaps.catalogue.model import Catalogue, Conference, Speaker, Talk
+    from conference_recaps.frontmatter import RecapMeta
 
 CONTEXT = "https://schema.org"
 
@@ -284,7 +281,7 @@ def recap_posting(
     conference_url: str | None,
 ) -> dict[str, Any]:
     """A recap's ``BlogPosting``, or ``PodcastEpisode`` when its kind is podcast."""
-    kind = str(recap_field(meta, "kind") or "blog")
+    kind = meta.kind.value
     data: dict[str, Any] = {
         "@context": CONTEXT,
         "@type": "PodcastEpisode" if kind == "podcast" else "BlogPosting",
@@ -295,25 +292,21 @@ def recap_posting(
         data["name"] = headline
     else:
         data["headline"] = headline
-    if (date := recap_date(meta)) is not None:
-        data["datePublished"] = date.isoformat()
-    authors = recap_text_list(meta, "authors")
-    if authors:
-        data["author"] = [person(name) for name in authors]
+    data["datePublished"] = meta.date.isoformat()
+    if meta.authors:
+        data["author"] = [person(name) for name in meta.authors]
     if image:
         data["image"] = image
     if description:
         data["description"] = description
-    tags = recap_text_list(meta, "tags")
-    if tags:
-        data["keywords"] = ", ".join(tags)
+    if meta.tags:
+        data["keywords"] = ", ".join(meta.tags)
     if conference_url:
         data["about"] = {"@id": conference_url + "#event"}
     sources = []
-    for source in recap_field(meta, "sources") or ():
-        source_url = recap_field(source, "url")
-        if isinstance(source_url, str) and source_url.startswith(("http://", "https://")):
-            sources.append(source_url)
+    for source in meta.sources:
+        if source.url is not None and source.url.startswith(("http://", "https://")):
+            sources.append(source.url)
     if sources:
         data["isBasedOn"] = sources
         if kind == "podcast":
@@ -394,23 +387,22 @@ def structured_data(
         talks = [(t, url_of("talk", t.id)) for t in catalogue.talks_of_speaker(speaker.id)]
         return [speaker_profile(speaker, url=url, talks=talks)]
     if subject.kind == "recap":
-        meta = subject.entry
+        meta: RecapMeta = subject.entry
         image = first_image(app, pagename, doctree)
-        conference_id = recap_field(meta, "conference")
         conference_url = (
-            url_of("conference", conference_id)
-            if isinstance(conference_id, str) and conference_id in catalogue.conferences
+            url_of("conference", meta.conference)
+            if meta.conference is not None and meta.conference in catalogue.conferences
             else None
         )
-        title = str(recap_field(meta, "title") or _plain_title(context))
-        description = recap_field(meta, "description")
+        title = meta.title
+        description = meta.description
         return [
             recap_posting(
                 meta,
                 url=url,
                 headline=title,
                 image=image[0] if image else None,
-                description=str(description) if description else None,
+                description=description,
                 conference_url=conference_url,
             )
         ]
@@ -418,10 +410,6 @@ def structured_data(
         name = str(app.config.html_title or app.config.project)
         return [website(name=name, url=base_url(app.config))]
     return []
-
-
-def _plain_title(context: dict[str, Any]) -> str:
-    return html.unescape(re.sub(r"<[^>]+>", "", str(context.get("title", ""))))
 
 
 def site_image(app: Sphinx) -> str | None:

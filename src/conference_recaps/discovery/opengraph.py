@@ -32,15 +32,14 @@ from conference_recaps.discovery.site import (
     classify,
     description_of,
     page_url,
-    recap_date,
-    recap_field,
-    recap_text_list,
 )
 from conference_recaps.domain import get_catalogue
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
+
+    from conference_recaps.frontmatter import RecapMeta
 
 
 def first_paragraph(doctree: nodes.document, *, limit: int) -> str:
@@ -122,9 +121,10 @@ def _steer_documents(
     subject = classify(app.env, pagename)
     if subject.kind != "recap":
         return
+    recap: RecapMeta = subject.entry
     fields = dict(context.get("meta") or {})
     fields.setdefault("og:type", "article")
-    description = recap_field(subject.entry, "description") or first_paragraph(
+    description = recap.description or first_paragraph(
         doctree, limit=app.config.ogp_description_length
     )
     if description and "description" not in str(context.get("metatags", "")):
@@ -133,12 +133,11 @@ def _steer_documents(
     image = first_image(app, pagename, doctree)
     if image is not None and "og:image" not in fields:
         fields["og:image"] = image[0]
-        fields.setdefault("og:image:alt", image[1] or str(recap_field(subject.entry, "title")))
-    if (date := recap_date(subject.entry)) is not None:
-        context["metatags"] += (
-            meta_tag("property", "article:published_time", date.isoformat()) + "\n"
-        )
-    for author in recap_text_list(subject.entry, "authors"):
+        fields.setdefault("og:image:alt", image[1] or recap.title)
+    context["metatags"] += (
+        meta_tag("property", "article:published_time", recap.date.isoformat()) + "\n"
+    )
+    for author in recap.authors:
         context["metatags"] += meta_tag("property", "article:author", author) + "\n"
     context["meta"] = {name: og_field(name, value) for name, value in fields.items()}
 

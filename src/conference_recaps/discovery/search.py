@@ -49,9 +49,6 @@ from conference_recaps.discovery.site import (
     UTILITY_PAGES,
     Subject,
     classify,
-    recap_date,
-    recap_field,
-    recap_text_list,
     speaker_names,
     talk_date,
 )
@@ -65,6 +62,7 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
     from conference_recaps.catalogue.model import Catalogue
+    from conference_recaps.frontmatter import RecapMeta
 
 logger = logging.getLogger(__name__)
 
@@ -131,25 +129,22 @@ def page_facets(
         if entry.location:
             meta["location"] = entry.location
     elif subject.kind == "recap":
-        conference_id = recap_field(entry, "conference")
-        conference = catalogue.conferences.get(conference_id) if conference_id else None
-        date = recap_date(entry)
-        year = conference.year if conference else date.year if date else None
+        recap: RecapMeta = entry
+        conference = catalogue.conferences.get(recap.conference) if recap.conference else None
+        year = conference.year if conference else recap.date.year
         filters = {
             "type": ["Recap"],
             "conference": [conference.name] if conference else [],
             "year": [str(year)] if year else [],
             "speaker": _mentioned_speakers(env, catalogue, pagename),
-            "tag": recap_text_list(entry, "tags"),
-            "kind": [str(recap_field(entry, "kind") or "blog").capitalize()],
+            "tag": list(recap.tags),
+            "kind": [recap.kind.value.capitalize()],
         }
-        authors = recap_text_list(entry, "authors")
-        if authors:
-            meta["by"] = ", ".join(authors)
+        if recap.authors:
+            meta["by"] = ", ".join(recap.authors)
         if conference:
             meta["conference"] = conference.name
-        if date:
-            meta["date"] = date.isoformat()
+        meta["date"] = recap.date.isoformat()
     else:
         filters = {"type": ["Guide"]}
     return {k: v for k, v in filters.items() if v}, {k: v for k, v in meta.items() if v}

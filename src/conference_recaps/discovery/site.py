@@ -142,27 +142,6 @@ def speaker_names(catalogue: Catalogue, talk: Talk) -> list[str]:
     return [catalogue.speakers[s].name if s in catalogue.speakers else s for s in talk.speakers]
 
 
-def recap_field(meta: Any, name: str) -> Any:
-    """A front-matter field of a recap (``RecapMeta`` attribute or mapping key)."""
-    if isinstance(meta, dict):
-        return meta.get(name)
-    return getattr(meta, name, None)
-
-
-def recap_date(meta: Any) -> datetime.date | None:
-    value = recap_field(meta, "date")
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    return value if isinstance(value, datetime.date) else None
-
-
-def recap_text_list(meta: Any, name: str) -> list[str]:
-    value = recap_field(meta, name) or ()
-    if isinstance(value, str):
-        return [value]
-    return [str(item) for item in value]
-
-
 def description_of(catalogue: Catalogue, subject: Subject, *, limit: int = 200) -> str:
     """A one-paragraph summary of a catalogue page, for meta tags and structured data."""
     entry = subject.entry

@@ -36,10 +36,9 @@ from conference_recaps.discovery.site import (
     base_url,
     output_file,
     page_url,
-    recap_date,
     talk_date,
 )
-from conference_recaps.domain import get_domain
+from conference_recaps.domain import recap_metas
 from conference_recaps.pages.site import Site
 from conference_recaps.pages.urls import FOLDERS, catalogue_page, index_page
 
@@ -132,14 +131,14 @@ def document_dates(app: Sphinx) -> dict[str, Date | None]:
     env = app.env
     srcdir = Path(app.srcdir)
     from_git = git_dates(srcdir)
-    recaps = get_domain(env).table("recaps")
+    recaps = recap_metas(env)
     dates: dict[str, Date | None] = {}
     for docname in env.all_docs:
         if docname in UTILITY_PAGES or docname == app.config.notfound_pagename:
             continue
         source = Path(env.doc2path(docname)).relative_to(srcdir).as_posix()
         meta = recaps.get(docname)
-        dates[docname] = _latest(from_git.get(source), recap_date(meta) if meta else None)
+        dates[docname] = _latest(from_git.get(source), meta.date if meta else None)
     return dates
 
 

@@ -49,7 +49,7 @@ from conference_recaps.pages.site import Site
 from conference_recaps.pages.speaker import speaker_index, speaker_pages
 from conference_recaps.pages.state import PagesDomain, get_pages_domain
 from conference_recaps.pages.talk import talk_pages
-from conference_recaps.pages.urls import catalogue_page, index_page, page_exists
+from conference_recaps.pages.urls import catalogue_page, page_exists
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -76,24 +76,7 @@ def all_pages(site: Site) -> Iterator[Page]:
 
 def current_of(page: Page) -> tuple[tuple[str, ...], int | None]:
     """The sidebar entries a generated page marks current, and the year it opens."""
-    context = page.context
-    parents: tuple[str, ...]
-    year: int | None
-    if page.family == "talk":
-        year = context["year"]
-        parents = (context["conference"]["page"],)
-    elif page.family == "conference":
-        year = context["conference"]["year"]
-        parents = ()
-    elif page.family == "year":
-        year = context["year"]
-        parents = ()
-    elif page.family == "speaker":
-        year, parents = None, (index_page("speaker"),)
-    elif page.family == "tag":
-        year, parents = None, (index_page("tag"),)
-    else:
-        year, parents = None, ()
+    parents, year = page.context.sidebar_place()
     if year is not None:
         parents = (*parents, catalogue_page("year", year))
     return (page.name, *parents), year

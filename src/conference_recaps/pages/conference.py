@@ -7,18 +7,30 @@ and the credits of the photos in those recaps.
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from conference_recaps.catalogue.model import TalkKind
+from conference_recaps.pages.contexts import (
+    ConferenceFacts,
+    ConferenceIndexContext,
+    ConferencePageContext,
+    ConferenceRow,
+    CreditRow,
+    Day,
+    KindGroup,
+    RecapSummary,
+    TalkSummary,
+    YearConferences,
+)
 from conference_recaps.pages.generate import Page
-from conference_recaps.pages.talk import talk_summary
 from conference_recaps.pages.urls import catalogue_page, index_page
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from conference_recaps.pages.site import RecapInfo, Site
+    from conference_recaps.pages.site import Site
 
 #: The order of kinds within a day.
 KIND_ORDER = {
@@ -46,71 +58,60 @@ KIND_HEADINGS = {
 }
 
 
-def recap_summary(recap: RecapInfo) -> dict[str, Any]:
-    return {
-        "doc": recap.docname,
-        "title": recap.title,
-        "date": recap.date,
-        "authors": list(recap.authors),
-    }
-
-
 def conference_pages(site: Site) -> Iterator[Page]:
     catalogue = site.catalogue
     for conference in catalogue.conferences.values():
         talks = catalogue.talks_of_conference(conference.id)
-        days: defaultdict[Any, defaultdict[str, list[dict[str, Any]]]] = defaultdict(
+        days: defaultdict[datetime.date | None, defaultdict[str, list[TalkSummary]]] = defaultdict(
             lambda: defaultdict(list)
         )
         for talk in talks:
-            days[talk.date][talk.kind.value].append(talk_summary(site, talk))
+            days[talk.date][talk.kind.value].append(TalkSummary.of(site, talk))
         recaps = site.recaps_of_conference.get(conference.id, [])
-        credits = [
-            {
-                "doc": credit.docname,
-                "anchor": credit.anchor,
-                "alt": credit.alt,
-                "credit": credit.credit,
-                "credit_url": credit.credit_url,
-                "license": credit.license,
-            }
+        credits = tuple(
+            CreditRow(
+                doc=credit.docname,
+                anchor=credit.anchor,
+                alt=credit.alt,
+                credit=credit.credit,
+                credit_url=credit.credit_url,
+                license=credit.license,
+            )
             for recap in recaps
             for credit in site.credits_of_doc.get(recap.docname, ())
-        ]
+        )
         yield Page(
             name=catalogue_page("conference", conference.id),
             title=conference.name,
-            template="conference.html",
-            family="conference",
-            context={
-                "conference": {
-                    "id": conference.id,
-                    "name": conference.name,
-                    "series": conference.series,
-                    "start": conference.start,
-                    "end": conference.end,
-                    "location": conference.location,
-                    "url": conference.url,
-                    "description": conference.description,
-                    "year": conference.year,
-                },
-                "talk_count": len(talks),
-                "days": [
-                    {
-                        "date": day,
-                        "id": day.isoformat() if day else "undated",
-                        "kinds": [
-                            {"kind": kind, "heading": KIND_HEADINGS[kind], "talks": kinds[kind]}
+            context=ConferencePageContext(
+                conference=ConferenceFacts(
+                    id=conference.id,
+                    name=conference.name,
+                    series=conference.series,
+                    start=conference.start,
+                    end=conference.end,
+                    location=conference.location,
+                    url=conference.url,
+                    description=conference.description,
+                    year=conference.year,
+                ),
+                talk_count=len(talks),
+                days=tuple(
+                    Day(
+                        date=day,
+                        id=day.isoformat() if day else "undated",
+                        kinds=tuple(
+                            KindGroup(kind, KIND_HEADINGS[kind], tuple(kinds[kind]))
                             for kind in sorted(kinds, key=KIND_ORDER.__getitem__)
-                        ],
-                    }
+                        ),
+                    )
                     for day, kinds in sorted(
                         days.items(), key=lambda item: item[0].isoformat() if item[0] else "9999"
                     )
-                ],
-                "recaps": [recap_summary(recap) for recap in recaps],
-                "credits": credits,
-            },
+                ),
+                recaps=tuple(RecapSummary.of(recap) for recap in recaps),
+                credits=credits,
+            ),
         )
 
 
@@ -122,26 +123,14 @@ def conference_index(site: Site) -> Page:
         conferences = [catalogue.conferences[c] for c in site.conferences_of_year.get(year, ())]
         if conferences:
             years.append(
-                {
-                    "year": year,
-                    "page": catalogue_page("year", year),
-                    "conferences": [
-                        {
-                            "page": catalogue_page("conference", c.id),
-                            "name": c.name,
-                            "start": c.start,
-                            "location": c.location,
-                            "talks": len(catalogue.talks_of_conference(c.id)),
-                            "recaps": len(site.recaps_of_conference.get(c.id, ())),
-                        }
-                        for c in conferences
-                    ],
-                }
+                YearConferences(
+                    year=year,
+                    page=catalogue_page("year", year),
+                    conferences=tuple(ConferenceRow.of(site, c) for c in conferences),
+                )
             )
     return Page(
         name=index_page("conference"),
         title="Conferences",
-        template="conference_index.html",
-        family="index",
-        context={"years": years, "count": len(catalogue.conferences)},
+        context=ConferenceIndexContext(years=tuple(years), count=len(catalogue.conferences)),
     )

@@ -48,6 +48,8 @@ if TYPE_CHECKING:
     from sphinx.builders.html import StandaloneHTMLBuilder
     from sphinx.environment import BuildEnvironment
 
+    from conference_recaps.pages.contexts import PageContext
+
 
 logger = logging.getLogger(__name__)
 
@@ -66,19 +68,21 @@ class Page:
 
     name: str
     title: str
-    template: str
-    family: str
-    #: Plain data only (str, int, date, tuple, dict, None): it is pickled for the stamp.
-    context: dict[str, Any] = field(default_factory=dict)
+    #: Plain data only (see :mod:`~conference_recaps.pages.contexts`): pickled for the stamp.
+    context: PageContext
+
+    @property
+    def template(self) -> str:
+        return self.context.template
+
+    @property
+    def family(self) -> str:
+        return self.context.family
 
     def stamp(self) -> str:
         """A digest of everything the page shows."""
         data = (self.name, self.title, self.template, self.context)
         return hashlib.blake2b(pickle.dumps(data, protocol=5), digest_size=12).hexdigest()
-
-
-#: A page family: builds its pages from the site.
-Family = "Callable[[Site], Iterable[Page]]"
 
 
 def body_environment() -> jinja2.Environment:
@@ -148,7 +152,7 @@ class Renderer:
     def body(self, page: Page) -> str:
         template = self.jinja.get_template(page.template)
         return template.render(
-            page.context,
+            page.context.template_names(),
             page=page,
             url=self.url_function(page.name),
             file_url=self.file_url_function(page.name),
@@ -171,13 +175,9 @@ class Renderer:
             "next": None,
             "recaps_page_family": page.family,
         }
-        for key in ("prev", "next"):
-            neighbour = page.context.get(key)
-            if neighbour:
-                ctx[key] = {
-                    "link": url(neighbour["page"]),
-                    "title": html.escape(neighbour["title"]),
-                }
+        for key, neighbour in zip(("prev", "next"), page.context.neighbours(), strict=True):
+            if neighbour is not None:
+                ctx[key] = {"link": url(neighbour.page), "title": html.escape(neighbour.title)}
         return ctx
 
     def write(self, page: Page) -> None:

@@ -11,16 +11,17 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from conference_recaps.catalogue.model import talk_order, talk_year
-from conference_recaps.domain import get_catalogue, get_domain
+from conference_recaps.domain import get_catalogue, get_domain, recap_metas
 from conference_recaps.pages.urls import tag_slug
 
 if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
     from conference_recaps.catalogue.model import Catalogue, Talk
+    from conference_recaps.frontmatter import RecapMeta
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,33 +62,15 @@ class Credit:
     license: str | None
 
 
-def _text_tuple(value: Any) -> tuple[str, ...]:
-    if isinstance(value, str):
-        return (value,)
-    if isinstance(value, list | tuple):
-        return tuple(str(item) for item in value)
-    return ()
-
-
-def _recap_info(docname: str, meta: Any, fallback_title: str) -> RecapInfo:
-    """Read a RecapMeta (or a mapping with the same fields) defensively."""
-
-    def field(name: str) -> Any:
-        if isinstance(meta, dict):
-            return meta.get(name)
-        return getattr(meta, name, None)
-
-    date = field("date")
-    if isinstance(date, datetime.datetime):
-        date = date.date()
+def _recap_info(docname: str, meta: RecapMeta) -> RecapInfo:
     return RecapInfo(
         docname=docname,
-        title=str(field("title") or fallback_title),
-        date=date if isinstance(date, datetime.date) else None,
-        conference=str(field("conference")) if field("conference") else None,
-        authors=_text_tuple(field("authors")),
-        tags=_text_tuple(field("tags")),
-        kind=str(field("kind") or "blog"),
+        title=meta.title,
+        date=meta.date,
+        conference=meta.conference,
+        authors=meta.authors,
+        tags=meta.tags,
+        kind=meta.kind.value,
     )
 
 
@@ -101,9 +84,9 @@ class Site:
             docname: title.astext() for docname, title in env.titles.items()
         }
         recaps = [
-            _recap_info(docname, meta, self.titles.get(docname, docname))
-            for docname, meta in domain.table("recaps").items()
-            if meta is not None and docname in env.all_docs
+            _recap_info(docname, meta)
+            for docname, meta in recap_metas(env).items()
+            if docname in env.all_docs
         ]
         #: Every recap, newest first.
         self.recaps: list[RecapInfo] = sorted(recaps, key=RecapInfo.sort_key, reverse=True)
@@ -165,7 +148,7 @@ class Site:
         self.tags: list[str] = sorted(set(self.talks_of_tag) | set(self.recaps_of_tag))
 
     def doc_title(self, docname: str) -> str:
-        recap = getattr(self, "recap_by_doc", {}).get(docname)
+        recap = self.recap_by_doc.get(docname)
         return recap.title if recap is not None else self.titles.get(docname, docname)
 
     def year_of(self, talk: Talk) -> int | None:

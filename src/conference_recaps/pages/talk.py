@@ -10,8 +10,16 @@ the page, and nothing else does.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from conference_recaps.pages.contexts import (
+    ConferenceRef,
+    Link,
+    TalkFacts,
+    TalkPageContext,
+    place_links,
+    speaker_links,
+)
 from conference_recaps.pages.generate import Page
 from conference_recaps.pages.urls import catalogue_page
 
@@ -22,31 +30,8 @@ if TYPE_CHECKING:
     from conference_recaps.pages.site import Site
 
 
-def talk_summary(site: Site, talk: Talk) -> dict[str, Any]:
-    """A talk as lists show it (conference, speaker, tag pages): the same in every list."""
-    return {
-        "page": catalogue_page("talk", talk.id),
-        "title": talk.title,
-        "kind": talk.kind.value,
-        "date": talk.date,
-        "speakers": [
-            (catalogue_page("speaker", s), site.speaker_name(s))
-            for s in talk.speakers
-            if s in site.catalogue.speakers
-        ],
-        "video": talk.video,
-        "conference": (
-            catalogue_page("conference", talk.conference),
-            site.conference_name(talk.conference),
-        ),
-    }
-
-
-def places(site: Site, kind: str, ident: str) -> list[dict[str, str]]:
-    return [
-        {"doc": place.docname, "anchor": place.anchor, "title": place.title}
-        for place in site.places.get((kind, ident), ())
-    ]
+def _link(talk: Talk | None) -> Link | None:
+    return Link(catalogue_page("talk", talk.id), talk.title) if talk is not None else None
 
 
 def talk_pages(site: Site) -> Iterator[Page]:
@@ -60,34 +45,26 @@ def talk_pages(site: Site) -> Iterator[Page]:
             yield Page(
                 name=catalogue_page("talk", talk.id),
                 title=talk.title,
-                template="talk.html",
-                family="talk",
-                context={
-                    "talk": {
-                        "id": talk.id,
-                        "title": talk.title,
-                        "kind": talk.kind.value,
-                        "date": talk.date,
-                        "abstract": talk.abstract,
-                        "video": talk.video,
-                        "slides": talk.slides,
-                        "tags": [(catalogue_page("tag", tag), tag) for tag in talk.tags],
-                    },
-                    "speakers": [
-                        (catalogue_page("speaker", s), site.speaker_name(s))
-                        for s in talk.speakers
-                        if s in catalogue.speakers
-                    ],
-                    "conference": {
-                        "page": catalogue_page("conference", conference.id),
-                        "name": conference.name,
-                        "location": conference.location,
-                    },
-                    "year": site.year_of(talk),
-                    "mentions": places(site, "talk", talk.id),
-                    "prev": before
-                    and {"page": catalogue_page("talk", before.id), "title": before.title},
-                    "next": after
-                    and {"page": catalogue_page("talk", after.id), "title": after.title},
-                },
+                context=TalkPageContext(
+                    talk=TalkFacts(
+                        id=talk.id,
+                        title=talk.title,
+                        kind=talk.kind.value,
+                        date=talk.date,
+                        abstract=talk.abstract,
+                        video=talk.video,
+                        slides=talk.slides,
+                        tags=tuple(Link(catalogue_page("tag", tag), tag) for tag in talk.tags),
+                    ),
+                    speakers=speaker_links(site, talk),
+                    conference=ConferenceRef(
+                        page=catalogue_page("conference", conference.id),
+                        name=conference.name,
+                        location=conference.location,
+                    ),
+                    year=site.year_of(talk),
+                    mentions=place_links(site, "talk", talk.id),
+                    prev=_link(before),
+                    next=_link(after),
+                ),
             )

@@ -1,0 +1,375 @@
+"""Read the nodes of a parsed YAML file by field type, collecting problems at their positions.
+
+Each scalar is read by the type of the field it belongs to (:class:`FieldType`):
+``2019-09-22`` is a date only in a date field, a URL must be http(s), a slug lowercase.
+One entry of the catalogue is validated on its own here; what needs every file at once
+(duplicate ids, references between entries) is checked by
+:mod:`conference_recaps.catalogue.loader`. Recap front matter uses the same
+:class:`Reader`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Final
+
+from conference_recaps.catalogue.model import (
+    Conference,
+    Position,
+    Speaker,
+    Talk,
+    TalkKind,
+)
+from conference_recaps.catalogue.schema import (
+    CONFERENCE,
+    DATE_PATTERN,
+    ENTRY_SPECS,
+    SLUG_PATTERN,
+    TALK,
+    URL_PATTERN,
+    EntrySpec,
+    FieldSpec,
+    FieldType,
+)
+from conference_recaps.catalogue.yamltree import (
+    BadNode,
+    MapNode,
+    Node,
+    ScalarNode,
+    SeqNode,
+    describe,
+)
+from conference_recaps.diagnostics import Problem, Subtype
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator, Sequence
+
+_SLUG = re.compile(SLUG_PATTERN)
+_URL = re.compile(URL_PATTERN)
+_DATE = re.compile(DATE_PATTERN, re.ASCII)
+
+INVALID: Final = object()
+"""Returned for a value already reported as a problem."""
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for the closest choice, or nothing."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def slugify(text: str) -> str:
+    """A slug suggestion for a rejected id or tag."""
+    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "my-id"
+
+
+@dataclass
+class Reader:
+    """Reads nodes of one file by field type, collecting problems at their positions."""
+
+    path: str
+    subtype: Subtype = Subtype.catalogue
+    problems: list[Problem] = field(default_factory=list)
+
+    def error(
+        self,
+        node: Node | tuple[int, int],
+        message: str,
+        subtype: Subtype | None = None,
+        *,
+        is_error: bool = True,
+    ) -> None:
+        line, column = (node.line, node.column) if isinstance(node, Node) else node
+        self.problems.append(
+            Problem(self.path, line, column, message, subtype or self.subtype, is_error)
+        )
+
+    def position(self, node: Node) -> Position:
+        return Position(self.path, node.line, node.column)
+
+    def fields(
+        self, node: MapNode, known: Sequence[str], where: str
+    ) -> dict[str, tuple[ScalarNode, Node]]:
+        """The mapping's keys that are in ``known``; unknown and duplicate keys are reported."""
+        found: dict[str, tuple[ScalarNode, Node]] = {}
+        seen: dict[str, ScalarNode] = {}
+        for key, value in node.pairs():
+            if not isinstance(key, ScalarNode):
+                if not isinstance(key, BadNode):
+                    self.error(key, f"a key must be a plain name, not {describe(key)}")
+                continue
+            name = key.value
+            if name in seen:
+                self.error(
+                    key,
+                    f"duplicate key '{name}' (first at line {seen[name].line}); keep only one",
+                )
+                continue
+            seen[name] = key
+            if name not in known:
+                hint = suggest(name, known) or f" (the keys are: {', '.join(known)})"
+                self.error(key, f"unknown key '{name}' in {where}{hint}")
+                continue
+            found[name] = (key, value)
+        return found
+
+    def text(self, node: Node, name: str) -> Any:
+        """A non-empty text (stripped), ``None`` if null, or :data:`INVALID`."""
+        if isinstance(node, ScalarNode):
+            if node.is_null:
+                return None
+            value = node.value.strip()
+            if not value:
+                self.error(node, f"'{name}' is empty; give a value or remove the key")
+                return INVALID
+            return value
+        if not isinstance(node, BadNode):
+            self.error(node, f"'{name}' must be a text, not {describe(node)}")
+        return INVALID
+
+    def slug(self, node: Node, name: str, what: str = "id") -> Any:
+        value = self.text(node, name)
+        if isinstance(value, str) and not _SLUG.match(value):
+            self.error(
+                node,
+                f"'{name}' {value!r} is not a valid {what}: use lowercase letters, digits "
+                f"and single hyphens, e.g. '{slugify(value)}'",
+            )
+            return INVALID
+        return value
+
+    def date(self, node: Node, name: str) -> Any:
+        value = self.text(node, name)
+        if not isinstance(value, str):
+            return value
+        if not _DATE.match(value):
+            self.error(node, f"'{name}' must be an ISO date like 2019-09-22, not {value!r}")
+            return INVALID
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError as exc:
+            self.error(node, f"'{name}' {value} is not a real date ({exc}); fix the day or month")
+            return INVALID
+
+    def url(self, node: Node, name: str) -> Any:
+        value = self.text(node, name)
+        if isinstance(value, str) and not _URL.match(value):
+            self.error(
+                node,
+                f"'{name}' must be an http:// or https:// URL with a host, not {value!r}",
+                Subtype.unsafe if re.match(r"(?i)\s*(javascript|data|vbscript):", value) else None,
+            )
+            return INVALID
+        return value
+
+    def choice(self, node: Node, name: str, choices: Sequence[str]) -> Any:
+        value = self.text(node, name)
+        if isinstance(value, str) and value not in choices:
+            self.error(
+                node,
+                f"unknown {name} {value!r}; use one of {', '.join(choices)}"
+                f"{suggest(value, choices)}",
+            )
+            return INVALID
+        return value
+
+    def list_of(self, node: Node, name: str, item_type: FieldType, example: str) -> Any:
+        """A list (``None`` if null) of texts or slugs; duplicates are reported."""
+        if isinstance(node, ScalarNode) and node.is_null:
+            return None
+        if not isinstance(node, SeqNode):
+            if not isinstance(node, BadNode):
+                self.error(node, f"'{name}' must be a list, e.g. [{example}], not {describe(node)}")
+            return INVALID
+        values: list[str] = []
+        ok = True
+        for item in node.items:
+            if isinstance(item, ScalarNode) and item.is_null:
+                self.error(item, f"'{name}' has an empty item; remove it")
+                ok = False
+                continue
+            if item_type is FieldType.slug:
+                value = self.slug(item, name, "tag" if name == "tags" else "id")
+            else:
+                value = self.text(item, name)
+            if not isinstance(value, str):
+                ok = False
+            elif value in values:
+                self.error(item, f"'{name}' lists {value!r} twice; remove one")
+                ok = False
+            else:
+                values.append(value)
+        return tuple(values) if ok else INVALID
+
+    def kind(self, node: Node, name: str) -> Any:
+        value = self.choice(node, name, _KINDS)
+        return TalkKind(value) if isinstance(value, str) else value
+
+    def slugs(self, node: Node, name: str) -> Any:
+        example = {"speakers": "andrew-godwin", "tags": "async, django"}.get(name, "a, b")
+        return self.list_of(node, name, FieldType.slug, example)
+
+    def texts(self, node: Node, name: str) -> Any:
+        return self.list_of(node, name, FieldType.text, "a, b")
+
+    def value(self, node: Node, spec: FieldSpec) -> Any:
+        """The field's value read by its type, ``None`` if null, or :data:`INVALID`."""
+        return _READERS[spec.type](self, node, spec.name)
+
+
+_KINDS = tuple(kind.value for kind in TalkKind)
+_READERS: dict[FieldType, Callable[[Reader, Node, str], Any]] = {
+    FieldType.text: Reader.text,
+    FieldType.slug: Reader.slug,
+    FieldType.talk_id: Reader.text,  # its form is checked with its conference: _talk_id
+    FieldType.date: Reader.date,
+    FieldType.url: Reader.url,
+    FieldType.talk_kind: Reader.kind,
+    FieldType.slug_list: Reader.slugs,
+    FieldType.text_list: Reader.texts,
+}
+_FIELDS = {spec.list_name: {f.name: f for f in spec.fields} for spec in ENTRY_SPECS}
+
+
+# -- The catalogue ---------------------------------------------------------------------
+
+TOP_LEVEL = tuple(spec.list_name for spec in ENTRY_SPECS)
+
+
+@dataclass
+class ParsedEntry:
+    """One entry after its own checks, with what the cross-file checks need."""
+
+    entry: Conference | Speaker | Talk | None  # None: invalid, left out
+    ident: str | None  # its id, if readable (an invalid entry's id still counts as taken)
+    id_at: tuple[int, int]
+    refs: list[tuple[str, str, tuple[int, int]]] = field(default_factory=list)
+    date_at: tuple[int, int] | None = None
+    #: Speaker ids a talk names, even if invalid (so they are not also "unreferenced").
+    mentions: tuple[str, ...] = ()
+
+
+def _read_entry(reader: Reader, node: Node, spec: EntrySpec) -> ParsedEntry | None:
+    """Validate one entry on its own (references are checked later, across files)."""
+    if not isinstance(node, MapNode):
+        if not isinstance(node, BadNode):
+            reader.error(
+                node,
+                f"each item of '{spec.list_name}' must be a {spec.noun} (a mapping of keys "
+                f"such as 'id: ...'), not {describe(node)}",
+            )
+        return None
+    by_name = _FIELDS[spec.list_name]
+    found = reader.fields(node, list(by_name), f"a {spec.noun}")
+    values: dict[str, Any] = {}
+    ok = len(found) * 2 == len(node.items)  # no unknown, duplicate or odd keys
+    for name, (_key, value_node) in found.items():
+        value = reader.value(value_node, by_name[name])
+        if value is INVALID:
+            ok = False
+        elif value is not None:
+            values[name] = value
+    ident = values.get("id")
+    label = f"{spec.noun} '{ident}'" if ident else f"a {spec.noun}"
+    for field_spec in spec.fields:
+        if not field_spec.required or field_spec.name in values:
+            continue
+        ok = False
+        if field_spec.name not in found:
+            reader.error(node, f"{label} lacks the required key '{field_spec.name}'")
+            continue
+        key, value_node = found[field_spec.name]
+        if isinstance(value_node, ScalarNode) and value_node.is_null:
+            reader.error(key, f"'{field_spec.name}' is required; give it a value")
+        # otherwise the value was invalid and is reported already
+    id_node = found["id"][1] if "id" in found else node
+    parsed = ParsedEntry(None, ident, (id_node.line, id_node.column))
+    if spec is TALK:
+        if isinstance(ident, str) and not _talk_id(reader, id_node, ident, values):
+            ok = False
+            parsed.ident = None
+        if "conference" in values:
+            at = found["conference"][1]
+            parsed.refs.append(("conferences", values["conference"], (at.line, at.column)))
+        if "speakers" in found:
+            raw = found["speakers"][1]
+            raw_items = raw.items if isinstance(raw, SeqNode) else [raw]
+            parsed.mentions = tuple(
+                item.value.strip() for item in raw_items if isinstance(item, ScalarNode)
+            )
+        if "speakers" in values:
+            items = _items(found, "speakers")
+            for speaker, item in zip(values["speakers"], items, strict=True):
+                parsed.refs.append(("speakers", speaker, (item.line, item.column)))
+        if "date" in values:
+            date_node = found["date"][1]
+            parsed.date_at = (date_node.line, date_node.column)
+    if (
+        spec is CONFERENCE
+        and "start" in values
+        and values.get("end", datetime.date.max) < values["start"]
+    ):
+        reader.error(
+            found["end"][1],
+            f"'end' {values['end']} is before 'start' {values['start']}; "
+            "a conference ends on or after the day it starts",
+        )
+        ok = False
+    if ok:
+        parsed.entry = spec.model(**values, position=reader.position(node))
+    return parsed
+
+
+def _items(found: dict[str, tuple[ScalarNode, Node]], name: str) -> list[Node]:
+    node = found.get(name, (None, None))[1]
+    return node.items if isinstance(node, SeqNode) else []
+
+
+def _talk_id(reader: Reader, node: Node, ident: str, values: dict[str, Any]) -> bool:
+    conference = values.get("conference")
+    prefix, slash, slug = ident.partition("/")
+    if not slash or not _SLUG.match(prefix) or not _SLUG.match(slug):
+        example = f"{conference or 'djangocon-us-2019'}/{slugify(slug or prefix)}"
+        reader.error(
+            node,
+            f"talk id {ident!r} must be '<conference-id>/<talk-slug>' in lowercase letters, "
+            f"digits and hyphens, e.g. '{example}'",
+        )
+        return False
+    return True
+
+
+def read_entries(reader: Reader, root_node: Node | None) -> Iterator[tuple[EntrySpec, ParsedEntry]]:
+    if root_node is None:
+        return
+    if not isinstance(root_node, MapNode):
+        if not isinstance(root_node, BadNode) and not (
+            isinstance(root_node, ScalarNode) and root_node.is_null
+        ):
+            reader.error(
+                root_node,
+                "a catalogue file must be a mapping with the lists 'conferences', "
+                f"'speakers' and 'talks', not {describe(root_node)}",
+            )
+        return
+    lists = reader.fields(root_node, TOP_LEVEL, "the catalogue")
+    for spec in ENTRY_SPECS:
+        if spec.list_name not in lists:
+            continue
+        node = lists[spec.list_name][1]
+        if isinstance(node, ScalarNode) and node.is_null:
+            continue
+        if not isinstance(node, SeqNode):
+            reader.error(
+                node,
+                f"'{spec.list_name}' must be a list of {spec.list_name}, each item starting "
+                f"with '- ', not {describe(node)}",
+            )
+            continue
+        for item in node.items:
+            parsed = _read_entry(reader, item, spec)
+            if parsed is not None:
+                yield spec, parsed

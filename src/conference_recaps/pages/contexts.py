@@ -1,0 +1,392 @@
+"""What each generated page shows: one frozen dataclass per page family.
+
+A page's context is everything its body template prints, so its digest is the page's
+fingerprint (:meth:`~conference_recaps.pages.generate.Page.stamp`): whatever is not in
+the context cannot change the page, and whatever is in it rewrites the page when it
+changes. The context also says where the page sits in the sidebar
+(:meth:`PageContext.sidebar_place`) and which pages come before and after it
+(:meth:`PageContext.neighbours`), so nothing else needs to know a family's fields.
+
+Each template receives the context's fields as its top-level names (``talk``,
+``speakers``, ``conference`` ... for ``talk.html``). Lists are tuples and links are
+:class:`Link` pairs, so a template can write ``{% for page, name in speakers %}`` or
+``speaker.page``. Only plain data (text, numbers, dates, tuples, these classes) goes in:
+the context is pickled for the fingerprint.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
+
+from conference_recaps.pages.urls import catalogue_page, index_page
+
+if TYPE_CHECKING:
+    from conference_recaps.catalogue.model import Conference, Talk
+    from conference_recaps.pages.site import RecapInfo, Site
+
+
+class Link(NamedTuple):
+    """A link to a page: its page name and the text shown."""
+
+    page: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceLink:
+    """A place in a document that shows a talk or speaker (a card or a link)."""
+
+    doc: str
+    anchor: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class TalkSummary:
+    """A talk as lists show it (conference, speaker and tag pages): the same in every list."""
+
+    page: str
+    title: str
+    kind: str
+    date: datetime.date | None
+    speakers: tuple[Link, ...]
+    video: str | None
+    conference: Link
+
+    @classmethod
+    def of(cls, site: Site, talk: Talk) -> TalkSummary:
+        return cls(
+            page=catalogue_page("talk", talk.id),
+            title=talk.title,
+            kind=talk.kind.value,
+            date=talk.date,
+            speakers=speaker_links(site, talk),
+            video=talk.video,
+            conference=Link(
+                catalogue_page("conference", talk.conference),
+                site.conference_name(talk.conference),
+            ),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class RecapSummary:
+    """A recap post as lists show it."""
+
+    doc: str
+    title: str
+    date: datetime.date | None
+    authors: tuple[str, ...]
+
+    @classmethod
+    def of(cls, recap: RecapInfo) -> RecapSummary:
+        return cls(recap.docname, recap.title, recap.date, recap.authors)
+
+
+@dataclass(frozen=True, slots=True)
+class ConferenceRow:
+    """A conference in a list of conferences, with its numbers of talks and recaps."""
+
+    page: str
+    name: str
+    start: datetime.date
+    location: str | None
+    talks: int
+    recaps: int
+
+    @classmethod
+    def of(cls, site: Site, conference: Conference) -> ConferenceRow:
+        return cls(
+            page=catalogue_page("conference", conference.id),
+            name=conference.name,
+            start=conference.start,
+            location=conference.location,
+            talks=len(site.catalogue.talks_of_conference(conference.id)),
+            recaps=len(site.recaps_of_conference.get(conference.id, ())),
+        )
+
+
+def speaker_links(site: Site, talk: Talk) -> tuple[Link, ...]:
+    """The talk's speakers that the catalogue knows, as links to their pages."""
+    return tuple(
+        Link(catalogue_page("speaker", s), site.speaker_name(s))
+        for s in talk.speakers
+        if s in site.catalogue.speakers
+    )
+
+
+def place_links(site: Site, kind: str, ident: str) -> tuple[PlaceLink, ...]:
+    """The places that show this talk or speaker, one per document."""
+    return tuple(
+        PlaceLink(place.docname, place.anchor, place.title)
+        for place in site.places.get((kind, ident), ())
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PageContext:
+    """The base of every family's context."""
+
+    #: The family's name (``talk``, ``speaker``... ``index``), given to the theme's context.
+    family: ClassVar[str]
+    #: The body template, under ``templates/pages/``.
+    template: ClassVar[str]
+
+    def template_names(self) -> dict[str, Any]:
+        """The context's fields, as the body template's top-level names."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def sidebar_place(self) -> tuple[tuple[str, ...], int | None]:
+        """The sidebar entries above this page (marked current with it) and its year."""
+        return (), None
+
+    def neighbours(self) -> tuple[Link | None, Link | None]:
+        """The previous and next page, for the theme's footer links."""
+        return None, None
+
+
+# -- Talk pages -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TalkFacts:
+    id: str
+    title: str
+    kind: str
+    date: datetime.date | None
+    abstract: str | None
+    video: str | None
+    slides: str | None
+    tags: tuple[Link, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ConferenceRef:
+    page: str
+    name: str
+    location: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TalkPageContext(PageContext):
+    """``/talks/<conference-id>/<slug>/``."""
+
+    family: ClassVar[str] = "talk"
+    template: ClassVar[str] = "talk.html"
+
+    talk: TalkFacts
+    speakers: tuple[Link, ...]
+    conference: ConferenceRef
+    year: int | None
+    mentions: tuple[PlaceLink, ...]
+    prev: Link | None
+    next: Link | None
+
+    def sidebar_place(self) -> tuple[tuple[str, ...], int | None]:
+        return (self.conference.page,), self.year
+
+    def neighbours(self) -> tuple[Link | None, Link | None]:
+        return self.prev, self.next
+
+
+# -- Conference pages -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ConferenceFacts:
+    id: str
+    name: str
+    series: str | None
+    start: datetime.date
+    end: datetime.date
+    location: str | None
+    url: str | None
+    description: str | None
+    year: int
+
+
+@dataclass(frozen=True, slots=True)
+class KindGroup:
+    """A day's talks of one kind, under a heading such as "Keynotes"."""
+
+    kind: str
+    heading: str
+    talks: tuple[TalkSummary, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Day:
+    date: datetime.date | None
+    id: str
+    kinds: tuple[KindGroup, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CreditRow:
+    doc: str
+    anchor: str
+    alt: str
+    credit: str
+    credit_url: str | None
+    license: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ConferencePageContext(PageContext):
+    """``/conferences/<conference-id>/``."""
+
+    family: ClassVar[str] = "conference"
+    template: ClassVar[str] = "conference.html"
+
+    conference: ConferenceFacts
+    talk_count: int
+    days: tuple[Day, ...]
+    recaps: tuple[RecapSummary, ...]
+    credits: tuple[CreditRow, ...]
+
+    def sidebar_place(self) -> tuple[tuple[str, ...], int | None]:
+        return (), self.conference.year
+
+
+@dataclass(frozen=True, slots=True)
+class YearConferences:
+    year: int
+    page: str
+    conferences: tuple[ConferenceRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ConferenceIndexContext(PageContext):
+    """``/conferences/``."""
+
+    family: ClassVar[str] = "index"
+    template: ClassVar[str] = "conference_index.html"
+
+    years: tuple[YearConferences, ...]
+    count: int
+
+
+# -- Speaker pages --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerFacts:
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ConferenceTalks:
+    """A speaker's talks at one conference."""
+
+    page: str
+    name: str
+    talks: tuple[TalkSummary, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerPageContext(PageContext):
+    """``/speakers/<speaker-id>/``."""
+
+    family: ClassVar[str] = "speaker"
+    template: ClassVar[str] = "speaker.html"
+
+    speaker: SpeakerFacts
+    talk_count: int
+    conferences: tuple[ConferenceTalks, ...]
+    mentions: tuple[PlaceLink, ...]
+
+    def sidebar_place(self) -> tuple[tuple[str, ...], int | None]:
+        return (index_page("speaker"),), None
+
+
+class SpeakerRow(NamedTuple):
+    page: str
+    name: str
+    talks: int
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerIndexContext(PageContext):
+    """``/speakers/``: speakers grouped by initial."""
+
+    family: ClassVar[str] = "index"
+    template: ClassVar[str] = "speaker_index.html"
+
+    groups: tuple[tuple[str, tuple[SpeakerRow, ...]], ...]
+    count: int
+
+
+# -- Archives -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class YearPageContext(PageContext):
+    """``/years/<yyyy>/``."""
+
+    family: ClassVar[str] = "year"
+    template: ClassVar[str] = "year.html"
+
+    year: int
+    conferences: tuple[ConferenceRow, ...]
+    talks: int
+    recaps: tuple[RecapSummary, ...]
+
+    def sidebar_place(self) -> tuple[tuple[str, ...], int | None]:
+        return (), self.year
+
+
+@dataclass(frozen=True, slots=True)
+class YearRow:
+    year: int
+    page: str
+    conferences: int
+    recaps: int
+
+
+@dataclass(frozen=True, slots=True)
+class YearIndexContext(PageContext):
+    """``/years/``."""
+
+    family: ClassVar[str] = "index"
+    template: ClassVar[str] = "year_index.html"
+
+    years: tuple[YearRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TagPageContext(PageContext):
+    """``/tags/<tag>/``: talks by year, newest first, and recaps."""
+
+    family: ClassVar[str] = "tag"
+    template: ClassVar[str] = "tag.html"
+
+    tag: str
+    talk_count: int
+    years: tuple[tuple[int | None, tuple[TalkSummary, ...]], ...]
+    recaps: tuple[RecapSummary, ...]
+
+    def sidebar_place(self) -> tuple[tuple[str, ...], int | None]:
+        return (index_page("tag"),), None
+
+
+@dataclass(frozen=True, slots=True)
+class TagRow:
+    tag: str
+    page: str
+    talks: int
+    recaps: int
+
+
+@dataclass(frozen=True, slots=True)
+class TagIndexContext(PageContext):
+    """``/tags/``."""
+
+    family: ClassVar[str] = "index"
+    template: ClassVar[str] = "tag_index.html"
+
+    tags: tuple[TagRow, ...]
