@@ -74,6 +74,25 @@ class Speaker:
 
 
 @dataclass(frozen=True, slots=True)
+class Chapter:
+    """A moment of a talk's video: its time as shown (``5:12``), a title, its speakers.
+
+    One chapter per lightning talk names that talk's speaker, so it counts as their talk.
+    """
+
+    at: str
+    title: str
+    speakers: tuple[str, ...] = ()
+
+    @property
+    def seconds(self) -> int:
+        total = 0
+        for part in self.at.split(":"):
+            total = total * 60 + int(part)
+        return total
+
+
+@dataclass(frozen=True, slots=True)
 class Talk:
     """One session of a conference; its id is ``<conference-id>/<talk-slug>``."""
 
@@ -87,6 +106,7 @@ class Talk:
     video: str | None = None
     slides: str | None = None
     tags: tuple[str, ...] = ()
+    chapters: tuple[Chapter, ...] = ()
     position: Position | None = field(default=None, compare=False, repr=False)
 
     @property
@@ -138,7 +158,8 @@ class Catalogue:
         by_speaker: defaultdict[str, list[Talk]] = defaultdict(list)
         for talk in sorted(self.talks.values(), key=talk_order):
             by_conference[talk.conference].append(talk)
-            for speaker in talk.speakers:
+            # A lightning talk's chapter with a speaker counts as that speaker's talk.
+            for speaker in talk_speakers(talk):
                 by_speaker[speaker].append(talk)
         self._by_conference = {k: tuple(v) for k, v in by_conference.items()}
         self._by_speaker = {k: tuple(v) for k, v in by_speaker.items()}
@@ -204,7 +225,7 @@ class Catalogue:
         return [
             talk
             for talk in pool
-            if (speaker is None or speaker in talk.speakers)
+            if (speaker is None or speaker in talk_speakers(talk))
             and (tag is None or tag in talk.tags)
             and (kind is None or talk.kind == kind)
             and (year is None or talk_year(self, talk) == year)
@@ -220,6 +241,16 @@ class Catalogue:
         if kind == "talk":
             return self.talks.get(ident)
         return None
+
+
+def talk_speakers(talk: Talk) -> tuple[str, ...]:
+    """The talk's speakers, then those its chapters name (each once, in order)."""
+    if not talk.chapters:
+        return talk.speakers
+    named = dict.fromkeys(talk.speakers)
+    for chapter in talk.chapters:
+        named.update(dict.fromkeys(chapter.speakers))
+    return tuple(named)
 
 
 def talk_year(catalogue: Catalogue, talk: Talk) -> int | None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
 from conference_recaps.catalogue.model import (
+    Chapter,
     Conference,
     Position,
     Speaker,
@@ -43,6 +44,7 @@ from conference_recaps.catalogue.yamltree import (
     describe,
 )
 from conference_recaps.diagnostics import Problem, Subtype
+from conference_recaps.video import format_time, parse_time
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -215,6 +217,71 @@ class Reader:
     def texts(self, node: Node, name: str) -> Any:
         return self.list_of(node, name, FieldType.text, "a, b")
 
+    def chapters(self, node: Node, name: str) -> Any:
+        """A talk's chapters, in strictly increasing time (``None`` if null)."""
+        if isinstance(node, ScalarNode) and node.is_null:
+            return None
+        example = "{at: '5:12', title: Testing}"
+        if not isinstance(node, SeqNode):
+            if not isinstance(node, BadNode):
+                self.error(node, f"'{name}' must be a list, e.g. [{example}], not {describe(node)}")
+            return INVALID
+        chapters: list[Chapter] = []
+        ok = True
+        last: tuple[int, Node] | None = None
+        for item in node.items:
+            if not isinstance(item, MapNode):
+                if not isinstance(item, BadNode):
+                    self.error(
+                        item,
+                        f"each chapter must be a mapping such as {example}, not {describe(item)}",
+                    )
+                ok = False
+                continue
+            found = self.fields(item, _CHAPTER_KEYS, "a chapter")
+            good = len(found) * 2 == len(item.items)
+            values: dict[str, Any] = {}
+            for key in _CHAPTER_KEYS:
+                if key not in found:
+                    if key != "speakers":
+                        self.error(item, f"a chapter lacks the required key '{key}'")
+                        good = False
+                    continue
+                value_node = found[key][1]
+                value = (
+                    self.slugs(value_node, key) if key == "speakers" else self.text(value_node, key)
+                )
+                if value is INVALID or (value is None and key != "speakers"):
+                    if value is None:
+                        self.error(value_node, f"'{key}' is required; give it a value")
+                    good = False
+                elif value is not None:
+                    values[key] = value
+            if "at" in values:
+                seconds = parse_time(values["at"])
+                at_node = found["at"][1]
+                if seconds is None:
+                    self.error(
+                        at_node,
+                        f"chapter time {values['at']!r} must be minutes:seconds or "
+                        "hours:minutes:seconds, e.g. '5:12' or '1:05:12', as the source gives it",
+                    )
+                    good = False
+                else:
+                    if last is not None and seconds <= last[0]:
+                        self.error(
+                            at_node,
+                            f"chapter time {values['at']} is not after the chapter before "
+                            f"(line {last[1].line}); list chapters in the order of the video",
+                        )
+                        good = False
+                    last = (seconds, at_node)
+                    values["at"] = format_time(seconds)
+            if good:
+                chapters.append(Chapter(**values))
+            ok = ok and good
+        return tuple(chapters) if ok else INVALID
+
     def value(self, node: Node, spec: FieldSpec) -> Any:
         """The field's value read by its type, ``None`` if null, or :data:`INVALID`."""
         return _READERS[spec.type](self, node, spec.name)
@@ -230,7 +297,9 @@ _READERS: dict[FieldType, Callable[[Reader, Node, str], Any]] = {
     FieldType.talk_kind: Reader.kind,
     FieldType.slug_list: Reader.slugs,
     FieldType.text_list: Reader.texts,
+    FieldType.chapters: Reader.chapters,
 }
+_CHAPTER_KEYS = ("at", "title", "speakers")
 _FIELDS = {spec.list_name: {f.name: f for f in spec.fields} for spec in ENTRY_SPECS}
 
 
@@ -304,6 +373,10 @@ def _read_entry(reader: Reader, node: Node, spec: EntrySpec) -> ParsedEntry | No
             items = _items(found, "speakers")
             for speaker, item in zip(values["speakers"], items, strict=True):
                 parsed.refs.append(("speakers", speaker, (item.line, item.column)))
+        for item in _chapter_speaker_nodes(found):
+            parsed.mentions += (item.value.strip(),)
+            if "chapters" in values:
+                parsed.refs.append(("speakers", item.value.strip(), (item.line, item.column)))
         if "date" in values:
             date_node = found["date"][1]
             parsed.date_at = (date_node.line, date_node.column)
@@ -326,6 +399,24 @@ def _read_entry(reader: Reader, node: Node, spec: EntrySpec) -> ParsedEntry | No
 def _items(found: dict[str, tuple[ScalarNode, Node]], name: str) -> list[Node]:
     node = found.get(name, (None, None))[1]
     return node.items if isinstance(node, SeqNode) else []
+
+
+def _chapter_speaker_nodes(found: dict[str, tuple[ScalarNode, Node]]) -> Iterator[ScalarNode]:
+    """The scalar nodes of every speaker that a talk's chapters name."""
+    for chapter in _items(found, "chapters"):
+        if not isinstance(chapter, MapNode):
+            continue
+        for key, value in chapter.pairs():
+            if (
+                isinstance(key, ScalarNode)
+                and key.value == "speakers"
+                and isinstance(value, SeqNode)
+            ):
+                yield from (
+                    item
+                    for item in value.items
+                    if isinstance(item, ScalarNode) and not item.is_null
+                )
 
 
 def _talk_id(reader: Reader, node: Node, ident: str, values: dict[str, Any]) -> bool:

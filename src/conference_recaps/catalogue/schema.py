@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from conference_recaps.catalogue.model import Conference, Speaker, Talk, TalkKind
+from conference_recaps.video import TIME_PATTERN
 
 #: A lowercase slug: letters, digits and single hyphens (``djangocon-us-2019``).
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -54,6 +55,8 @@ class FieldType(enum.Enum):
     """A list of slugs (references or tags)."""
     talk_kind = "talk_kind"
     """One of the :class:`TalkKind` values."""
+    chapters = "chapters"
+    """A list of chapters: ``at`` (``m:ss`` or ``h:mm:ss``), ``title``, optional ``speakers``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +141,14 @@ TALK = EntrySpec(
         FieldSpec("video", FieldType.url, "The recording (http or https)."),
         FieldSpec("slides", FieldType.url, "The slides (http or https)."),
         FieldSpec("tags", FieldType.slug_list, "Topics, as slugs, e.g. ``[async, django]``."),
+        FieldSpec(
+            "chapters",
+            FieldType.chapters,
+            "Moments of the video, in order, as a source gives them (never invented): "
+            "``at`` (``m:ss`` or ``h:mm:ss``), ``title`` and, for a lightning talk, its "
+            "``speakers``.",
+            ref="speakers",
+        ),
     ),
 )
 
@@ -159,6 +170,24 @@ def field_schema(spec: FieldSpec) -> dict[str, Any]:
         schema = {"type": "string", "format": "uri", "pattern": URL_PATTERN}
     elif spec.type is FieldType.text_list:
         schema = {"type": "array", "items": {"type": "string", "minLength": 1}}
+    elif spec.type is FieldType.chapters:
+        schema = {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "at": {"type": "string", "pattern": TIME_PATTERN},
+                    "title": {"type": "string", "minLength": 1},
+                    "speakers": {
+                        "type": ["array", "null"],
+                        "items": {"type": "string", "pattern": SLUG_PATTERN},
+                        "uniqueItems": True,
+                    },
+                },
+                "required": ["at", "title"],
+                "additionalProperties": False,
+            },
+        }
     elif spec.type is FieldType.slug_list:
         schema = {
             "type": "array",
@@ -169,7 +198,7 @@ def field_schema(spec: FieldSpec) -> dict[str, Any]:
         schema = {"type": "string", "enum": [kind.value for kind in TalkKind]}
     schema = {"description": spec.help, **schema}
     if not spec.required:
-        if spec.type in (FieldType.text_list, FieldType.slug_list):
+        if spec.type in (FieldType.text_list, FieldType.slug_list, FieldType.chapters):
             schema["type"] = ["array", "null"]
         else:
             schema["type"] = ["string", "null"]

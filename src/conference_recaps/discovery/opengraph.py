@@ -24,7 +24,6 @@ from conference_recaps.discovery.jsonld import (
     first_image,
     site_image,
     video_thumbnail,
-    youtube_id,
 )
 from conference_recaps.discovery.site import (
     UTILITY_PAGES,
@@ -34,6 +33,7 @@ from conference_recaps.discovery.site import (
     page_url,
 )
 from conference_recaps.domain import get_catalogue
+from conference_recaps.video import youtube_id
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
