@@ -2,7 +2,7 @@
 
 The order of preference (issue 19):
 
-1. talks that share a speaker with it;
+1. talks that share a speaker with it (a lightning talk's chapter speakers count);
 2. talks of the same conference series in other years (DjangoCon US 2018 for a
    DjangoCon US 2019 talk);
 3. talks that share a tag with it;
@@ -28,6 +28,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from typing import TYPE_CHECKING
+
+from conference_recaps.catalogue.model import talk_speakers
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -76,7 +78,7 @@ class RelatedTalks:
         pools: defaultdict[object, list[int]] = defaultdict(list)
         for i, talk in enumerate(pool):
             pools["conference", talk.conference].append(i)
-            for speaker in talk.speakers:
+            for speaker in talk_speakers(talk):
                 pools["speaker", speaker].append(i)
             series = self.series.get(talk.conference)
             for tag in talk.tags:
@@ -108,7 +110,7 @@ class RelatedTalks:
     def _tiers(self, i: int) -> Iterator[list[list[int]]]:
         """The windows of each tier, in order; made only when a tier is reached."""
         talk = self.talks[i]
-        yield [self._window(("speaker", s), i) for s in talk.speakers]
+        yield [self._window(("speaker", s), i) for s in talk_speakers(talk)]
         series = self.series.get(talk.conference)
         windows: list[list[int]] = []
         if series is not None:

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.util import logging
 
+from conference_recaps.catalogue.model import talk_order, talk_speakers
 from conference_recaps.catalogue.schema import CONFERENCE, SPEAKER, TALK, EntrySpec, field_schema
 from conference_recaps.discovery.outputs import IncrementalFiles
 from conference_recaps.discovery.site import base_url, page_url
@@ -140,7 +141,7 @@ class Records:
         """The records of the talks' speakers, each once, in order of appearance."""
         seen: dict[str, None] = {}
         for talk in talks:
-            for speaker_id in talk.speakers:
+            for speaker_id in talk_speakers(talk):
                 seen.setdefault(speaker_id, None)
         speakers = self.catalogue.speakers
         return [self.speaker(speakers[s]) for s in seen if s in speakers]
@@ -302,7 +303,8 @@ def write_api(app: Sphinx) -> IncrementalFiles:
     talks_of_speaker: dict[str, list[Talk]] = {}
     for talk in talks:
         talks_of_conference.setdefault(talk.conference, []).append(talk)
-        for speaker_id in talk.speakers:
+        # A lightning talk's chapter speakers count, as on their pages.
+        for speaker_id in talk_speakers(talk):
             talks_of_speaker.setdefault(speaker_id, []).append(talk)
 
     for talk in talks:
@@ -328,7 +330,7 @@ def write_api(app: Sphinx) -> IncrementalFiles:
             ),
         )
     for speaker in catalogue.speakers.values():
-        own = talks_of_speaker.get(speaker.id, [])
+        own = sorted(talks_of_speaker.get(speaker.id, []), key=talk_order)
         seen = dict.fromkeys(t.conference for t in own)
         files.write(
             speaker_file(speaker.id),
