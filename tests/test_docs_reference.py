@@ -17,10 +17,10 @@ from conference_recaps.catalogue.schema import ENTRY_SPECS
 from conference_recaps.cli import build_parser
 from conference_recaps.config import config_fields
 from conference_recaps.diagnostics import Subtype
+from conference_recaps.directives.base import inline_nodes
 from conference_recaps.docs_reference import (
     _assignment_docstrings,
     command_parsers,
-    inline_nodes,
     member_docstrings,
 )
 from conference_recaps.frontmatter import RecapMeta

@@ -6,15 +6,15 @@ import pytest
 
 from conference_recaps.catalogue.model import TalkKind
 from conference_recaps.importers.names import (
-    is_http_url,
     name_key,
     normalise_text,
-    slugify,
     title_key,
     unique_slug,
     url_key,
 )
 from conference_recaps.importers.records import clean_tags, guess_kind
+from conference_recaps.text import slugify
+from conference_recaps.urls import is_http_url
 
 
 @pytest.mark.parametrize(

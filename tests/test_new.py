@@ -17,7 +17,8 @@ from sphinx.util.console import strip_colors
 
 from conference_recaps.catalogue.loader import catalogue_files, load_catalogue
 from conference_recaps.cli import main
-from conference_recaps.cli.new import NewError, insert_conference, read_settings, slugify
+from conference_recaps.cli.new import NewError, insert_conference, read_settings
+from conference_recaps.text import slugify
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -416,7 +417,7 @@ def test_insert_conference_refuses_flow_style() -> None:
     ],
 )
 def test_slugify(text: str, slug: str) -> None:
-    assert slugify(text) == slug
+    assert slugify(text, max_length=80, fallback=None) == slug
 
 
 def test_interactive_choice_from_the_catalogue(

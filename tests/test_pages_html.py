@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING
 import pytest
 from sphinx.util.console import strip_colors
 
-from conference_recaps.pages.generate import http_url, paragraphs
+from conference_recaps.pages.generate import paragraphs
+from conference_recaps.text import KIND_LABELS
+from conference_recaps.urls import safe_url
 from pages_helpers import body, hrefs, pages, soup
 
 if TYPE_CHECKING:
@@ -117,6 +119,18 @@ def test_speaker_page(built: SphinxTestApp) -> None:
     assert str(main.select("#recaps a")[0]["href"]).startswith("../../recaps/pycon/#")
 
 
+def test_a_kind_has_one_name_on_every_page(built: SphinxTestApp) -> None:
+    talk = body(soup(built.outdir, "talks/pycon-2019/opening-keynote"))
+    conference = body(soup(built.outdir, "conferences/pycon-2019"))
+    speaker = body(soup(built.outdir, "speakers/bob-tables"))
+    shown = {
+        node.get_text()
+        for page in (talk, conference, speaker)
+        for node in page.select(".recaps-kind-keynote")
+    }
+    assert shown == {KIND_LABELS["keynote"]}
+
+
 def test_links_from_recaps_reach_generated_pages(built: SphinxTestApp) -> None:
     recap = body(soup(built.outdir, "recaps/other"))
     assert "../../talks/djangocon-2019/orm-tricks/" in hrefs(recap)
@@ -137,7 +151,9 @@ def test_links_from_recaps_reach_generated_pages(built: SphinxTestApp) -> None:
     ("url", "expected"),
     [
         ("https://example.org/a", "https://example.org/a"),
-        ("HTTP://example.org/", "HTTP://example.org/"),
+        (" https://example.org/b ", "https://example.org/b"),
+        ("HTTP://example.org/", None),  # the catalogue's rule: lowercase scheme
+        ("https://user@example.org/", None),
         ("javascript:alert(1)", None),
         ("data:text/html,x", None),
         ("", None),
@@ -146,7 +162,7 @@ def test_links_from_recaps_reach_generated_pages(built: SphinxTestApp) -> None:
 )
 def test_only_http_links_are_rendered(url: str | None, expected: str | None) -> None:
     """A second guard behind the catalogue's own check."""
-    assert http_url(url) == expected
+    assert safe_url(url) == expected
 
 
 def test_abstract_paragraphs() -> None:

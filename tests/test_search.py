@@ -59,7 +59,7 @@ def test_recap_filters_name_the_speakers_it_shows(site: Path) -> None:
     filters, meta = found
     assert filters["type"] == ["Recap"]
     assert filters["speaker"] == ["Andrew Godwin"]
-    assert filters["kind"] == ["Blog"]
+    assert filters["kind"] == ["Blog post"]
     assert filters["tag"] == ["async", "community"]
     assert meta["by"] == "Jane Contributor, Sam Writer"
 

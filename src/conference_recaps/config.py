@@ -16,6 +16,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from conference_recaps.diagnostics import Subtype, warn
+from conference_recaps.urls import is_http_url
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -41,7 +42,7 @@ def _is_relative_path(value: Any) -> str | None:
 def _is_http_url(value: Any) -> str | None:
     if not isinstance(value, str):
         return "must be a string"
-    if value and not re.match(r"^https?://[^\s/]+", value):
+    if value and not is_http_url(value):
         return "must be an http:// or https:// URL, or empty"
     return None
 

@@ -41,11 +41,11 @@ from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from docutils import nodes
 from docutils.parsers.rst import directives
-from sphinx.util.docutils import SphinxDirective
 
 from conference_recaps.catalogue.schema import ENTRY_SPECS
 from conference_recaps.config import PREFIX, config_fields
-from conference_recaps.diagnostics import WARNING_TYPE, Subtype, warn
+from conference_recaps.diagnostics import WARNING_TYPE, Subtype
+from conference_recaps.directives.base import RecapsDirective, inline_nodes
 from conference_recaps.frontmatter import RecapMeta
 
 if TYPE_CHECKING:
@@ -53,33 +53,6 @@ if TYPE_CHECKING:
 
     from docutils.nodes import Node
     from sphinx.application import Sphinx
-
-# ``literal``, or a role such as :class:`Name` / :role:`text <target>`.
-_INLINE = re.compile(r"``(?P<literal>.+?)``|:[\w:.-]+:`(?P<role>[^`]+)`")
-
-
-def inline_nodes(text: str) -> list[Node]:
-    """Text nodes for a help string, with its ````literal```` and roles as literal nodes."""
-    text = " ".join(text.split())
-    result: list[Node] = []
-    position = 0
-    for match in _INLINE.finditer(text):
-        if match.start() > position:
-            result.append(nodes.Text(text[position : match.start()]))
-        if match.group("literal") is not None:
-            result.append(nodes.literal("", match.group("literal")))
-        else:
-            role_text = match.group("role")
-            explicit = re.fullmatch(r"(?P<title>.+?)\s*<(?P<target>[^>]+)>", role_text)
-            shown = explicit.group("title") if explicit else role_text.lstrip("~!")
-            if not explicit and role_text.startswith("~"):
-                shown = shown.rpartition(".")[2]
-            result.append(nodes.literal("", shown))
-        position = match.end()
-    if position < len(text):
-        result.append(nodes.Text(text[position:]))
-    return result
-
 
 Cell = str | list["Node"] | None
 
@@ -178,7 +151,7 @@ def _type_text(annotation: Any) -> str:
     return text.replace(" | None", " or empty")
 
 
-class RecapsReference(SphinxDirective):
+class RecapsReference(RecapsDirective):
     """Base of the reference directives: warnings go to ``[recaps.reference]``."""
 
     has_content = False
@@ -187,10 +160,9 @@ class RecapsReference(SphinxDirective):
     }
 
     def missing_help(self, what: str) -> None:
-        warn(
+        self.warn(
             f"{what} has no help text: document it in the code, and the reference shows it",
             Subtype.reference,
-            location=self.get_location(),
         )
 
     def finish(self, table: nodes.Element) -> list[Node]:
@@ -283,11 +255,10 @@ class CatalogueReference(RecapsReference):
         wanted = self.arguments[0].strip() if self.arguments else None
         specs = [spec for spec in ENTRY_SPECS if wanted in (None, spec.list_name)]
         if not specs:
-            warn(
+            self.warn(
                 f"recaps-catalogue: no catalogue list named {wanted!r}; use one of "
                 + ", ".join(spec.list_name for spec in ENTRY_SPECS),
                 Subtype.reference,
-                location=self.get_location(),
             )
             return []
         result: list[Node] = []

@@ -11,14 +11,14 @@ the date, the authors, the kind of recap, and the original sources, credited and
 from __future__ import annotations
 
 import posixpath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from docutils import nodes
 from sphinx.transforms import SphinxTransform
 
 from conference_recaps.config import get_config
 from conference_recaps.diagnostics import warn
-from conference_recaps.directives.base import date_node, safe_url
+from conference_recaps.directives.base import date_node
 from conference_recaps.directives.links import make_link
 from conference_recaps.domain import (
     get_catalogue,
@@ -28,12 +28,14 @@ from conference_recaps.domain import (
     set_recap_meta,
 )
 from conference_recaps.frontmatter import read_front_matter
+from conference_recaps.text import RECAP_KIND_LABELS
+from conference_recaps.urls import safe_url
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
-KIND_LABELS = {"blog": "Blog post", "podcast": "Podcast", "notes": "Notes"}
+    from conference_recaps.frontmatter import RecapMeta
 
 
 def is_recap(env: BuildEnvironment, docname: str) -> bool:
@@ -72,7 +74,7 @@ def _join(parent: nodes.Element, items: list[list[nodes.Node]], separator: str) 
         parent.extend(item)
 
 
-def build_header(env: BuildEnvironment, meta: Any) -> nodes.container:
+def build_header(env: BuildEnvironment, meta: RecapMeta) -> nodes.container:
     """Conference, date, authors and kind on one line; the sources credited below."""
     catalogue = get_catalogue(env)
     header = nodes.container(classes=["recaps-header"])
@@ -95,9 +97,9 @@ def build_header(env: BuildEnvironment, meta: Any) -> nodes.container:
         authors += nodes.Text("by ")
         _join(authors, [[nodes.Text(name)] for name in meta.authors], ", ")
         line.append([authors])
-    kind = str(getattr(meta.kind, "value", meta.kind))
+    kind = meta.kind.value
     line.append(
-        [nodes.inline("", KIND_LABELS.get(kind, kind), classes=["recaps-kind", f"recaps-{kind}"])]
+        [nodes.inline("", RECAP_KIND_LABELS[kind], classes=["recaps-kind", f"recaps-{kind}"])]
     )
     meta_line = nodes.paragraph("", "", classes=["recaps-header-meta"])
     _join(meta_line, line, " · ")

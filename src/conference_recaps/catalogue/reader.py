@@ -30,7 +30,6 @@ from conference_recaps.catalogue.schema import (
     ENTRY_SPECS,
     SLUG_PATTERN,
     TALK,
-    URL_PATTERN,
     EntrySpec,
     FieldSpec,
     FieldType,
@@ -44,13 +43,14 @@ from conference_recaps.catalogue.yamltree import (
     describe,
 )
 from conference_recaps.diagnostics import Problem, Subtype
+from conference_recaps.text import slugify
+from conference_recaps.urls import is_http_url
 from conference_recaps.video import format_time, parse_time
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Sequence
 
 _SLUG = re.compile(SLUG_PATTERN)
-_URL = re.compile(URL_PATTERN)
 _DATE = re.compile(DATE_PATTERN, re.ASCII)
 
 INVALID: Final = object()
@@ -63,9 +63,9 @@ def suggest(word: str, choices: Iterable[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def slugify(text: str) -> str:
+def _slug_example(text: str) -> str:
     """A slug suggestion for a rejected id or tag."""
-    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "my-id"
+    return slugify(text, fallback=None) or "my-id"
 
 
 @dataclass
@@ -138,7 +138,7 @@ class Reader:
             self.error(
                 node,
                 f"'{name}' {value!r} is not a valid {what}: use lowercase letters, digits "
-                f"and single hyphens, e.g. '{slugify(value)}'",
+                f"and single hyphens, e.g. '{_slug_example(value)}'",
             )
             return INVALID
         return value
@@ -158,7 +158,7 @@ class Reader:
 
     def url(self, node: Node, name: str) -> Any:
         value = self.text(node, name)
-        if isinstance(value, str) and not _URL.match(value):
+        if isinstance(value, str) and not is_http_url(value):
             self.error(
                 node,
                 f"'{name}' must be an http:// or https:// URL with a host, not {value!r}",
@@ -423,7 +423,7 @@ def _talk_id(reader: Reader, node: Node, ident: str, values: dict[str, Any]) -> 
     conference = values.get("conference")
     prefix, slash, slug = ident.partition("/")
     if not slash or not _SLUG.match(prefix) or not _SLUG.match(slug):
-        example = f"{conference or 'djangocon-us-2019'}/{slugify(slug or prefix)}"
+        example = f"{conference or 'djangocon-us-2019'}/{_slug_example(slug or prefix)}"
         reader.error(
             node,
             f"talk id {ident!r} must be '<conference-id>/<talk-slug>' in lowercase letters, "

@@ -20,15 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from conference_recaps.catalogue.model import Conference, Speaker, Talk, TalkKind
+from conference_recaps.urls import HTTP_URL_PATTERN
 from conference_recaps.video import TIME_PATTERN
 
 #: A lowercase slug: letters, digits and single hyphens (``djangocon-us-2019``).
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 #: A talk id: ``<conference-id>/<talk-slug>``.
 TALK_ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*/[a-z0-9]+(?:-[a-z0-9]+)*$"
-#: An absolute http(s) URL with a host, no whitespace and no control characters (a NUL
-#: in a URL is refused here, with its line, rather than by every page that links it).
-URL_PATTERN = r"^https?://[^\s/?#@\x00-\x1f\x7f]+(?:[/?#][^\s\x00-\x1f\x7f]*)?$"
 #: An ISO 8601 calendar date, ``YYYY-MM-DD``.
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 
@@ -167,7 +165,7 @@ def field_schema(spec: FieldSpec) -> dict[str, Any]:
     elif spec.type is FieldType.date:
         schema = {"type": "string", "format": "date", "pattern": DATE_PATTERN}
     elif spec.type is FieldType.url:
-        schema = {"type": "string", "format": "uri", "pattern": URL_PATTERN}
+        schema = {"type": "string", "format": "uri", "pattern": HTTP_URL_PATTERN}
     elif spec.type is FieldType.text_list:
         schema = {"type": "array", "items": {"type": "string", "minLength": 1}}
     elif spec.type is FieldType.chapters:

@@ -19,7 +19,6 @@ import datetime
 import difflib
 import re
 import sys
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,9 +27,11 @@ import yaml
 
 from conference_recaps.catalogue.loader import catalogue_files, load_catalogue
 from conference_recaps.catalogue.model import Catalogue
-from conference_recaps.catalogue.schema import SLUG_PATTERN, URL_PATTERN
+from conference_recaps.catalogue.schema import SLUG_PATTERN
 from conference_recaps.config import PREFIX, RecapsConfig, config_fields
 from conference_recaps.frontmatter import RecapKind
+from conference_recaps.text import slugify
+from conference_recaps.urls import is_http_url
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -121,10 +122,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 # -- values -----------------------------------------------------------------------------
 
 
-def slugify(text: str) -> str:
-    """``DjangoCon US 2019: in review`` -> ``djangocon-us-2019-in-review``."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower()))[:80].strip("-")
+def _slug(text: str) -> str:
+    """``DjangoCon US 2019: in review`` -> ``djangocon-us-2019-in-review`` (or empty)."""
+    return slugify(text, max_length=80, fallback=None)
 
 
 def parse_date(value: str, what: str) -> datetime.date:
@@ -142,13 +142,13 @@ def check_slug(value: str, what: str) -> str:
     if not re.match(SLUG_PATTERN, value):
         raise NewError(
             f"{what} {value!r} is not a slug: use lowercase letters, digits and single "
-            f"hyphens, e.g. {slugify(value) or 'djangocon-us-2019'}"
+            f"hyphens, e.g. {_slug(value) or 'djangocon-us-2019'}"
         )
     return value
 
 
 def check_url(value: str) -> str:
-    if not re.match(URL_PATTERN, value.strip()):
+    if not is_http_url(value):
         raise NewError(f"--url {value!r} is not an http:// or https:// address")
     return value.strip()
 
@@ -541,9 +541,9 @@ def new_conference(site: Site, args: argparse.Namespace, prompter: Prompter) -> 
     if args.conference:
         ident = free_id(args.conference)
     elif ask:
-        ident = prompter.ask("Conference id", free_id, slugify(name))
+        ident = prompter.ask("Conference id", free_id, _slug(name))
     else:
-        ident = free_id(slugify(name))
+        ident = free_id(_slug(name))
     if args.start:
         start = parse_date(args.start, "--start")
     else:
@@ -629,7 +629,7 @@ def plan_recap(site: Site, args: argparse.Namespace, prompter: Prompter) -> Reca
         else:
             kind = RECAP_KINDS[0]
     date = parse_date(args.date, "--date") if args.date else datetime.date.today()
-    slug = check_slug(args.slug, "--slug") if args.slug else slugify(title)
+    slug = check_slug(args.slug, "--slug") if args.slug else _slug(title)
     if not slug:
         raise NewError(f"cannot make a file name from the title {title!r}: pass --slug")
 

@@ -1,4 +1,4 @@
-"""What every directive and role of the site shares: option checks, safe URLs, dates.
+"""What every directive and role of the site shares: option checks, help text, dates.
 
 Directives subclass :class:`RecapsDirective`. Its options are declared twice on purpose:
 ``option_spec`` for docutils (every value arrives as text) and ``option_help`` for the
@@ -16,43 +16,42 @@ from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
 from conference_recaps.diagnostics import Subtype, warn
+from conference_recaps.text import long_date
 
 if TYPE_CHECKING:
     import datetime
 
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+    from docutils.nodes import Node
 
-_HTTP_URL = re.compile(r"^https?://[^\s/?#@\x00-\x1f\x7f]+[^\s\x00-\x1f\x7f]*$", re.IGNORECASE)
+# ``literal``, or a role such as :class:`Name` / :role:`text <target>`.
+_INLINE = re.compile(r"``(?P<literal>.+?)``|:[\w:.-]+:`(?P<role>[^`]+)`")
 
 
-def safe_url(url: str | None) -> str | None:
-    """``url`` if it is an absolute http(s) URL without spaces or control characters."""
-    if url is None:
-        return None
-    url = url.strip()
-    return url if _HTTP_URL.match(url) else None
-
-
-def format_date(date: datetime.date) -> str:
-    """``25 September 2019``: English month names whatever the machine's locale."""
-    return f"{date.day} {_MONTHS[date.month - 1]} {date.year}"
+def inline_nodes(text: str) -> list[Node]:
+    """Text nodes for a help string, with its ````literal```` and roles as literal nodes."""
+    text = " ".join(text.split())
+    result: list[Node] = []
+    position = 0
+    for match in _INLINE.finditer(text):
+        if match.start() > position:
+            result.append(nodes.Text(text[position : match.start()]))
+        if match.group("literal") is not None:
+            result.append(nodes.literal("", match.group("literal")))
+        else:
+            role_text = match.group("role")
+            explicit = re.fullmatch(r"(?P<title>.+?)\s*<(?P<target>[^>]+)>", role_text)
+            shown = explicit.group("title") if explicit else role_text.lstrip("~!")
+            if not explicit and role_text.startswith("~"):
+                shown = shown.rpartition(".")[2]
+            result.append(nodes.literal("", shown))
+        position = match.end()
+    if position < len(text):
+        result.append(nodes.Text(text[position:]))
+    return result
 
 
 def date_node(date: datetime.date) -> nodes.inline:
-    return nodes.inline("", format_date(date), classes=["recaps-date"])
+    return nodes.inline("", long_date(date), classes=["recaps-date"])
 
 
 class RecapsDirective(SphinxDirective):

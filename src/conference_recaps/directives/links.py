@@ -13,28 +13,21 @@ the project, or when a handler of the ``recaps-page-exists`` event returns True 
 
     app.connect("recaps-page-exists", lambda app, kind, ident: kind in {"talk", ...})
 
-:func:`catalogue_url` is the one place that knows these URLs.
+The URLs themselves are :mod:`conference_recaps.urls`'s.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from docutils import nodes
+
+from conference_recaps.urls import PageKind, catalogue_page
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
-
-PageKind = Literal["talk", "speaker", "conference"]
-
-#: The folder of each kind of generated page.
-PAGE_FOLDERS: dict[str, str] = {
-    "talk": "talks",
-    "speaker": "speakers",
-    "conference": "conferences",
-}
 
 PAGE_EXISTS_EVENT = "recaps-page-exists"
 
@@ -47,21 +40,16 @@ class catalogue_link(nodes.Inline, nodes.TextElement):  # type: ignore[misc]
     """
 
 
-def page_docname(kind: str, ident: str) -> str:
-    """The docname of an entry's page, e.g. ``talks/djangocon-us-2019/just-add-await``."""
-    return f"{PAGE_FOLDERS[kind]}/{ident}"
-
-
 def page_exists(app: Sphinx, env: BuildEnvironment, kind: str, ident: str) -> bool:
     """Whether the site has a page for this entry (a document or a generated page)."""
-    if page_docname(kind, ident) in env.all_docs:
+    if catalogue_page(kind, ident) in env.all_docs:
         return True
     return bool(app.emit_firstresult(PAGE_EXISTS_EVENT, kind, ident))
 
 
 def catalogue_url(builder: Builder, fromdocname: str, kind: str, ident: str) -> str:
     """The URL of an entry's page, relative to the page ``fromdocname`` is written to."""
-    return builder.get_relative_uri(fromdocname, page_docname(kind, ident))
+    return builder.get_relative_uri(fromdocname, catalogue_page(kind, ident))
 
 
 def make_link(

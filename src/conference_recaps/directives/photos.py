@@ -32,8 +32,9 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util.nodes import make_id
 
 from conference_recaps.diagnostics import Subtype
-from conference_recaps.directives.base import RecapsDirective, safe_url
+from conference_recaps.directives.base import RecapsDirective
 from conference_recaps.domain import PhotoCredit, get_domain, note_photo, photo_credits
+from conference_recaps.urls import safe_url
 
 if TYPE_CHECKING:
     from docutils.nodes import Node

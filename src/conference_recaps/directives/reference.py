@@ -11,13 +11,12 @@ declares, so the reference cannot drift from the code.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from docutils import nodes
 
 from conference_recaps.diagnostics import Subtype
-from conference_recaps.directives.base import RecapsDirective
+from conference_recaps.directives.base import RecapsDirective, inline_nodes
 from conference_recaps.directives.photos import Photo, PhotoCreditsPage
 from conference_recaps.directives.talks import TalkCard, TalkGrid
 
@@ -31,18 +30,6 @@ DOCUMENTED: dict[str, type[RecapsDirective]] = {
     "photo": Photo,
     "photo-credits": PhotoCreditsPage,
 }
-
-
-_LITERAL = re.compile(r"``(.+?)``")
-
-
-def _help_nodes(text: str) -> list[Node]:
-    """Help text with its ````literal```` parts as literal nodes (never re-parsed)."""
-    result: list[Node] = []
-    for index, part in enumerate(_LITERAL.split(text)):
-        if part:
-            result.append(nodes.literal("", part) if index % 2 else nodes.Text(part))
-    return result
 
 
 def _row(*cells: list[Node]) -> nodes.row:
@@ -69,10 +56,10 @@ class DirectiveOptions(RecapsDirective):
         rows = []
         if directive.argument_help:
             rows.append(
-                _row([nodes.emphasis("", "argument")], _help_nodes(directive.argument_help))
+                _row([nodes.emphasis("", "argument")], inline_nodes(directive.argument_help))
             )
         if directive.content_help:
-            rows.append(_row([nodes.emphasis("", "body")], _help_nodes(directive.content_help)))
+            rows.append(_row([nodes.emphasis("", "body")], inline_nodes(directive.content_help)))
         for option in directive.option_spec or {}:
             help_text = directive.option_help.get(option)
             if help_text is None:
@@ -82,7 +69,7 @@ class DirectiveOptions(RecapsDirective):
                     Subtype.option,
                 )
                 help_text = ""
-            rows.append(_row([nodes.literal("", f":{option}:")], _help_nodes(help_text)))
+            rows.append(_row([nodes.literal("", f":{option}:")], inline_nodes(help_text)))
         if not rows:
             return [nodes.paragraph("", "No argument, body or options.")]
         table = nodes.table(classes=["recaps-options"])

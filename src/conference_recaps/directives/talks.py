@@ -32,7 +32,7 @@ from sphinx.util.nodes import make_id
 
 from conference_recaps.catalogue.model import Catalogue, Talk, TalkKind
 from conference_recaps.diagnostics import Subtype, warn
-from conference_recaps.directives.base import RecapsDirective, date_node, safe_url
+from conference_recaps.directives.base import RecapsDirective, date_node
 from conference_recaps.directives.links import make_link
 from conference_recaps.domain import (
     Mention,
@@ -43,21 +43,13 @@ from conference_recaps.domain import (
     note_query,
     note_use,
 )
+from conference_recaps.text import kind_label
+from conference_recaps.urls import safe_url
 
 if TYPE_CHECKING:
     from docutils.nodes import Node, system_message
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
-
-KIND_LABELS = {
-    TalkKind.talk: "Talk",
-    TalkKind.keynote: "Keynote",
-    TalkKind.tutorial: "Tutorial",
-    TalkKind.workshop: "Workshop",
-    TalkKind.panel: "Panel",
-    TalkKind.lightning: "Lightning talk",
-    TalkKind.sprint: "Sprint",
-}
 
 
 def _fix_hint(kind: str) -> str:
@@ -103,7 +95,7 @@ def build_card(
 
     meta = nodes.paragraph("", "", classes=["recaps-card-meta"])
     meta += nodes.inline(
-        "", KIND_LABELS[talk.kind], classes=["recaps-kind", f"recaps-kind-{talk.kind.value}"]
+        "", kind_label(talk.kind), classes=["recaps-kind", f"recaps-kind-{talk.kind.value}"]
     )
     conference = catalogue.conferences.get(talk.conference)
     if conference is None:

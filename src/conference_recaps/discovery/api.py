@@ -39,7 +39,7 @@ from conference_recaps.catalogue.schema import CONFERENCE, SPEAKER, TALK, EntryS
 from conference_recaps.discovery.outputs import IncrementalFiles
 from conference_recaps.discovery.site import base_url, page_url
 from conference_recaps.domain import get_catalogue
-from conference_recaps.pages.urls import catalogue_page
+from conference_recaps.urls import catalogue_page
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

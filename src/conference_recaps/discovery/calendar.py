@@ -32,7 +32,7 @@ from sphinx.util.osutil import relative_uri
 from conference_recaps.discovery.outputs import IncrementalFiles
 from conference_recaps.discovery.site import classify, page_url, speaker_names
 from conference_recaps.domain import get_catalogue
-from conference_recaps.pages.urls import FOLDERS, catalogue_page
+from conference_recaps.urls import FOLDERS, catalogue_page
 
 if TYPE_CHECKING:
     from docutils import nodes

@@ -51,7 +51,8 @@ from conference_recaps.discovery.site import (
     talk_date,
 )
 from conference_recaps.pages.site import RecapInfo, Site
-from conference_recaps.pages.urls import catalogue_page, page_exists, tag_slug
+from conference_recaps.text import kind_label
+from conference_recaps.urls import catalogue_page, is_http_url, page_exists, tag_slug
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -202,7 +203,7 @@ def talk_summary_html(catalogue: Catalogue, talk: Talk, *, conference_url: str |
     date = talk_date(catalogue, talk)
     facts = []
     if names:
-        facts.append(f"{talk.kind.value.capitalize()} by {html.escape(', '.join(names))}")
+        facts.append(f"{kind_label(talk.kind)} by {html.escape(', '.join(names))}")
     if conference is not None:
         name = html.escape(conference.name)
         where = f'<a href="{html.escape(conference_url)}">{name}</a>' if conference_url else name
@@ -214,7 +215,7 @@ def talk_summary_html(catalogue: Catalogue, talk: Talk, *, conference_url: str |
         if paragraph.strip():
             parts.append(f"<p>{html.escape(' '.join(paragraph.split()))}</p>")
     for label, link in (("Watch the video", talk.video), ("See the slides", talk.slides)):
-        if link and link.startswith(("http://", "https://")):
+        if link and is_http_url(link):
             parts.append(f'<p><a href="{html.escape(link)}">{label}</a></p>')
     return "".join(parts)
 

@@ -41,7 +41,7 @@ from conference_recaps.discovery.site import (
     talk_date,
 )
 from conference_recaps.domain import get_catalogue
-from conference_recaps.pages.urls import catalogue_page
+from conference_recaps.urls import catalogue_page, is_http_url
 from conference_recaps.video import video_at, vimeo_id, youtube_id
 
 if TYPE_CHECKING:
@@ -306,7 +306,7 @@ def recap_posting(
         data["about"] = {"@id": conference_url + "#event"}
     sources = []
     for source in meta.sources:
-        if source.url is not None and source.url.startswith(("http://", "https://")):
+        if source.url is not None and is_http_url(source.url):
             sources.append(source.url)
     if sources:
         data["isBasedOn"] = sources
@@ -417,7 +417,7 @@ def site_image(app: Sphinx) -> str | None:
     image = getattr(app.config, "ogp_image", None)
     if not image:
         return None
-    return image if re.match(r"^https?://", image) else absolute(app.builder, image)
+    return image if is_http_url(image) else absolute(app.builder, image)
 
 
 def _add_structured_data(

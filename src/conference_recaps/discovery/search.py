@@ -53,6 +53,7 @@ from conference_recaps.discovery.site import (
     talk_date,
 )
 from conference_recaps.domain import get_catalogue, get_domain
+from conference_recaps.text import RECAP_KIND_LABELS, kind_label
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -103,7 +104,7 @@ def page_facets(
             "year": [str(date.year)] if date else [],
             "speaker": names,
             "tag": list(entry.tags),
-            "kind": [entry.kind.value.capitalize()],
+            "kind": [kind_label(entry.kind)],
         }
         meta = {"speakers": ", ".join(names), "conference": filters["conference"][0]}
         if date:
@@ -138,7 +139,7 @@ def page_facets(
             "year": [str(year)] if year else [],
             "speaker": _mentioned_speakers(env, catalogue, pagename),
             "tag": list(recap.tags),
-            "kind": [recap.kind.value.capitalize()],
+            "kind": [RECAP_KIND_LABELS[recap.kind]],
         }
         if recap.authors:
             meta["by"] = ", ".join(recap.authors)

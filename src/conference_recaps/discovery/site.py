@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -28,7 +27,7 @@ from sphinx.util import logging
 from conference_recaps.catalogue.model import Catalogue, Conference, Speaker, Talk
 from conference_recaps.config import get_config
 from conference_recaps.domain import get_catalogue, recap_meta
-from conference_recaps.pages.urls import FOLDERS, tag_slug
+from conference_recaps.urls import FOLDERS, PageKind, is_http_url, tag_slug
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -46,13 +45,14 @@ LOCAL_BASE_URL = "http://127.0.0.1:8000/"
 #: Pages that are not content: never in the sitemap, the search index or a feed.
 UTILITY_PAGES = frozenset({"search", "genindex", "py-modindex", "404"})
 
-PageKind = Literal["talk", "speaker", "conference", "year", "tag", "listing", "recap", "page"]
+#: What a page is: a catalogue page, an index of one (``listing``), a recap, or a plain page.
+SubjectKind = Literal[PageKind, "listing", "recap", "page"]
 
 
 def resolve_base_url(configured: str, environ: Mapping[str, str]) -> tuple[str, str]:
     """The site's base URL (ending in ``/``) and where it came from."""
     canonical = environ.get("READTHEDOCS_CANONICAL_URL", "").strip()
-    if re.match(r"^https?://[^\s/]+", canonical):
+    if is_http_url(canonical):
         return _with_slash(canonical), "READTHEDOCS_CANONICAL_URL"
     if configured:
         return _with_slash(configured), "recaps_base_url"
@@ -102,7 +102,7 @@ def output_file(builder: Builder, pagename: str) -> Path:
 class Subject:
     """What a page shows: ``kind`` and, for catalogue pages and recaps, the entry."""
 
-    kind: PageKind
+    kind: SubjectKind
     entry: Any = None
 
 

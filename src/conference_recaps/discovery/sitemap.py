@@ -40,7 +40,7 @@ from conference_recaps.discovery.site import (
 )
 from conference_recaps.domain import recap_metas
 from conference_recaps.pages.site import Site
-from conference_recaps.pages.urls import FOLDERS, catalogue_page, index_page
+from conference_recaps.urls import FOLDERS, catalogue_page, index_page
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator

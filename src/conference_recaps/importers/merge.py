@@ -46,12 +46,12 @@ from ruamel.yaml.tokens import CommentToken
 
 from conference_recaps.importers.names import (
     name_key,
-    slugify,
     title_key,
     unique_slug,
     url_key,
 )
 from conference_recaps.importers.sources import SourceError, display_path, problem
+from conference_recaps.text import slugify
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable

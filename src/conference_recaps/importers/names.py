@@ -7,63 +7,14 @@ and ``jose garcia`` in another are the same speaker.
 
 from __future__ import annotations
 
-import hashlib
 import re
-import unicodedata
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
+from conference_recaps.text import ascii_fold
+
 if TYPE_CHECKING:
     from collections.abc import Container
-
-#: Letters that Unicode decomposition does not reduce to ASCII.
-_TRANSLITERATE = str.maketrans(
-    {
-        "ø": "o",
-        "Ø": "O",
-        "ł": "l",
-        "Ł": "L",
-        "æ": "ae",
-        "Æ": "AE",
-        "œ": "oe",
-        "Œ": "OE",
-        "ß": "ss",
-        "đ": "d",
-        "Đ": "D",
-        "ð": "d",
-        "Ð": "D",
-        "þ": "th",
-        "Þ": "Th",
-        "\u0131": "i",  # dotless i
-        "\u2019": "'",  # right single quotation mark
-        "\u2018": "'",  # left single quotation mark
-    }
-)
-
-MAX_SLUG_LENGTH = 60
-
-
-def ascii_fold(text: str) -> str:
-    """``text`` without accents, special letters transliterated (``Ljødal``: ``Ljodal``)."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_TRANSLITERATE))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def slugify(text: str, *, max_length: int = MAX_SLUG_LENGTH, fallback: str = "item") -> str:
-    """A lowercase ASCII slug, cut at a hyphen to at most ``max_length`` characters.
-
-    Text with no ASCII letter or digit at all (a title in another script) gets
-    ``<fallback>-<hash>``, stable for the same text.
-    """
-    folded = ascii_fold(text).encode("ascii", "ignore").decode("ascii").lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
-    if not slug:
-        digest = hashlib.blake2b(text.encode("utf-8"), digest_size=4).hexdigest()
-        return f"{fallback}-{digest}"
-    if len(slug) > max_length:
-        cut = slug[: max_length + 1]
-        slug = cut.rsplit("-", 1)[0] if "-" in cut else slug[:max_length]
-    return slug.strip("-")
 
 
 def unique_slug(base: str, taken: Container[str]) -> str:
@@ -123,12 +74,3 @@ def url_key(url: str) -> str:
     host = host.removeprefix("www.")
     path = parts.path.rstrip("/")
     return f"{host}{path}?{parts.query}" if parts.query else f"{host}{path}"
-
-
-#: What the catalogue accepts as a URL: http(s), a host without credentials, no spaces.
-_HTTP_URL = re.compile(r"https?://[^\s/?#@]+(?:[/?#]\S*)?")
-
-
-def is_http_url(value: object) -> bool:
-    """Whether ``value`` is an absolute ``http``/``https`` URL the catalogue accepts."""
-    return isinstance(value, str) and _HTTP_URL.fullmatch(value.strip()) is not None

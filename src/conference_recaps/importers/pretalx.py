@@ -24,10 +24,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from conference_recaps.importers.names import (
-    is_http_url,
     normalise_line,
     normalise_text,
-    slugify,
 )
 from conference_recaps.importers.pyvideo import is_slides
 from conference_recaps.importers.records import (
@@ -45,6 +43,8 @@ from conference_recaps.importers.sources import (
     problem,
     read_json,
 )
+from conference_recaps.text import slugify
+from conference_recaps.urls import is_http_url
 
 _VIDEO_HOSTS = ("youtube.com", "youtu.be", "vimeo.com", "media.ccc.de", "peertube")
 

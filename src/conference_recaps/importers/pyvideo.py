@@ -28,10 +28,8 @@ from urllib.parse import urlsplit
 
 from conference_recaps.catalogue.model import TalkKind
 from conference_recaps.importers.names import (
-    is_http_url,
     normalise_line,
     normalise_text,
-    slugify,
 )
 from conference_recaps.importers.records import (
     ConferenceRecord,
@@ -49,6 +47,8 @@ from conference_recaps.importers.sources import (
     problem,
     read_json,
 )
+from conference_recaps.text import slugify
+from conference_recaps.urls import is_http_url
 
 #: Fields pyvideo's video schema requires.
 REQUIRED_VIDEO_FIELDS = ("title", "speakers", "recorded", "description", "videos")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from conference_recaps.catalogue.model import TalkKind
-from conference_recaps.importers.names import slugify
+from conference_recaps.text import slugify
 
 if TYPE_CHECKING:
     import datetime

@@ -49,7 +49,7 @@ from conference_recaps.pages.site import Site
 from conference_recaps.pages.speaker import speaker_index, speaker_pages
 from conference_recaps.pages.state import PagesDomain, get_pages_domain
 from conference_recaps.pages.talk import talk_pages
-from conference_recaps.pages.urls import catalogue_page, page_exists
+from conference_recaps.urls import catalogue_page, page_exists
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -23,7 +23,7 @@ from conference_recaps.pages.contexts import (
     YearRow,
 )
 from conference_recaps.pages.generate import Page
-from conference_recaps.pages.urls import catalogue_page, index_page
+from conference_recaps.urls import catalogue_page, index_page
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

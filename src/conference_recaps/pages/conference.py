@@ -25,7 +25,8 @@ from conference_recaps.pages.contexts import (
     YearConferences,
 )
 from conference_recaps.pages.generate import Page
-from conference_recaps.pages.urls import catalogue_page, index_page
+from conference_recaps.text import KIND_HEADINGS
+from conference_recaps.urls import catalogue_page, index_page
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -46,15 +47,6 @@ KIND_ORDER = {
             TalkKind.sprint,
         )
     )
-}
-KIND_HEADINGS = {
-    "keynote": "Keynotes",
-    "talk": "Talks",
-    "panel": "Panels",
-    "tutorial": "Tutorials",
-    "workshop": "Workshops",
-    "lightning": "Lightning talks",
-    "sprint": "Sprints",
 }
 
 

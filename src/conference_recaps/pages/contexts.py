@@ -20,7 +20,7 @@ import datetime
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
-from conference_recaps.pages.urls import catalogue_page, index_page
+from conference_recaps.urls import catalogue_page, index_page
 from conference_recaps.video import video_at, youtube_id
 
 if TYPE_CHECKING:

@@ -41,6 +41,9 @@ from sphinx.util.display import status_iterator
 from sphinx.util.osutil import relative_uri
 from sphinx.util.parallel import ParallelTasks, parallel_available
 
+from conference_recaps.text import kind_label, long_date
+from conference_recaps.urls import catalogue_page, index_page, safe_url
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Sequence
 
@@ -95,24 +98,14 @@ def body_environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
-    env.filters["http_url"] = http_url
+    # A second guard behind the catalogue's and the directives' own checks.
+    env.filters["http_url"] = safe_url
     env.filters["long_date"] = long_date
+    env.filters["kind_label"] = kind_label
     env.filters["paragraphs"] = paragraphs
+    env.globals["catalogue_page"] = catalogue_page
+    env.globals["index_page"] = index_page
     return env
-
-
-def http_url(value: str | None) -> str | None:
-    """The URL if it is http(s), else None: a second guard after the catalogue's check."""
-    if value and value.split(":", 1)[0].lower() in ("http", "https"):
-        return value
-    return None
-
-
-def long_date(value: Any) -> str:
-    """``25 September 2019``, the same in every locale."""
-    if value is None:
-        return ""
-    return f"{value.day} {value:%B %Y}"
 
 
 def paragraphs(text: str | None) -> list[str]:

@@ -17,11 +17,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
-from sphinx.util.docutils import SphinxDirective
 
-from conference_recaps.pages.generate import digest, long_date
+from conference_recaps.directives.base import RecapsDirective
+from conference_recaps.pages.generate import digest
 from conference_recaps.pages.state import get_pages_domain
-from conference_recaps.pages.urls import catalogue_page, index_page
+from conference_recaps.text import long_date
+from conference_recaps.urls import catalogue_page, index_page
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -36,7 +37,7 @@ class home_placeholder(nodes.General, nodes.Element):  # type: ignore[misc]
     """Replaced by the home page's content when the page is written."""
 
 
-class HomeDirective(SphinxDirective):
+class HomeDirective(RecapsDirective):
     """``recaps-home``: the latest recaps, conferences by year and counts."""
 
     has_content = False

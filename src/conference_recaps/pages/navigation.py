@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from conference_recaps.config import get_config
 from conference_recaps.pages.generate import TEMPLATES, body_environment, digest
-from conference_recaps.pages.urls import catalogue_page, index_page
+from conference_recaps.urls import catalogue_page, index_page
 
 if TYPE_CHECKING:
     from sphinx.builders import Builder

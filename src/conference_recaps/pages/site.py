@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from conference_recaps.catalogue.model import talk_order, talk_year
 from conference_recaps.domain import get_catalogue, get_domain, recap_metas
-from conference_recaps.pages.urls import tag_slug
+from conference_recaps.urls import tag_slug
 
 if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment

@@ -1,24 +1,29 @@
-"""Where each generated page lives: the URL scheme of ``DESIGN.md``, in one place.
+"""Where each generated page lives, and which links the site accepts: URL rules in one place.
 
 Page names are Sphinx page names (no suffix); the ``dirhtml`` builder writes
 ``talks/<talk-id>`` to ``talks/<talk-id>/index.html``, so the public URL is
-``/talks/<talk-id>/``. Links to catalogue pages should go through
-:func:`catalogue_page` and :func:`page_exists`, so a link is only made to a page that is
-generated.
+``/talks/<talk-id>/`` (the scheme of ``DESIGN.md``). Everything that links to a
+catalogue page (cards, roles, generated pages, feeds, the sitemap, templates through
+their ``url`` helpers) names it with :func:`catalogue_page` or :func:`index_page`.
+
+External links from the catalogue, front matter and directive options must be absolute
+``http``/``https`` URLs with a host: :func:`is_http_url` is that check, and
+:data:`HTTP_URL_PATTERN` is the same rule in the catalogue's JSON Schema.
 """
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
 if TYPE_CHECKING:
     from conference_recaps.catalogue.model import Catalogue
 
+#: The kinds of catalogue page.
 PageKind = Literal["talk", "speaker", "conference", "year", "tag"]
 
 #: The folder of each page family, and of its index page (``/conferences/`` ...).
-FOLDERS: dict[str, str] = {
+FOLDERS: Final[dict[str, str]] = {
     "talk": "talks",
     "speaker": "speakers",
     "conference": "conferences",
@@ -26,7 +31,25 @@ FOLDERS: dict[str, str] = {
     "tag": "tags",
 }
 
+#: An absolute http(s) URL with a host, no whitespace and no control characters (a NUL
+#: in a URL is refused where it is written, with its line, rather than by every page that
+#: links it), and no credentials before the host.
+HTTP_URL_PATTERN: Final = r"^https?://[^\s/?#@\x00-\x1f\x7f]+(?:[/?#][^\s\x00-\x1f\x7f]*)?$"
+_HTTP_URL = re.compile(HTTP_URL_PATTERN)
+
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def is_http_url(value: object) -> bool:
+    """Whether ``value`` (stripped) is an absolute ``http``/``https`` URL the site links to."""
+    return isinstance(value, str) and _HTTP_URL.match(value.strip()) is not None
+
+
+def safe_url(url: str | None) -> str | None:
+    """``url`` stripped if it is an absolute http(s) URL, else None."""
+    if url is None or not is_http_url(url):
+        return None
+    return url.strip()
 
 
 def tag_slug(tag: str) -> str:
@@ -53,7 +76,7 @@ def page_exists(catalogue: Catalogue, kind: PageKind | str, ident: str | int) ->
 
     Every talk, speaker and conference of the catalogue has a page, and so has every
     year with a conference and every tag of a talk. (Years and tags that only recaps
-    name also get pages; they are known after reading, see ``generate``.)
+    name also get pages; they are known after reading, see ``pages.generate``.)
     """
     if kind == "talk":
         return str(ident) in catalogue.talks
