@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime
+import shutil
+from io import StringIO
 from pathlib import Path
 
 import icalendar
 import pytest
 from bs4 import BeautifulSoup
+from sphinx.testing.util import SphinxTestApp
 
 BASE = "https://recaps.example.org/archive/"
+ROOT = Path(__file__).parent / "roots" / "test-discovery"
 
 
 @pytest.fixture
@@ -80,3 +84,26 @@ def test_the_conference_page_links_its_calendar(site: Path) -> None:
     assert link["rel"] == ["alternate"]
     visible = soup.select("a.recaps-calendar")
     assert [a["href"] for a in visible] == ["calendar.ics"]
+
+
+def test_a_calendar_is_written_again_only_when_its_conference_changed(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(ROOT, site)
+
+    def calendars() -> dict[str, int]:
+        app = SphinxTestApp("dirhtml", srcdir=site, status=StringIO(), warning=StringIO())
+        try:
+            app.build()
+        finally:
+            app.cleanup()
+        out = Path(app.outdir)
+        return {p.relative_to(out).as_posix(): p.stat().st_mtime_ns for p in out.rglob("*.ics")}
+
+    first = calendars()
+    assert calendars() == first
+    catalogue = site / "talks.yaml"
+    catalogue.write_text(catalogue.read_text().replace("date: 2019-09-24", "date: 2019-09-26"))
+    after = calendars()
+    assert {name for name in after if after[name] != first[name]} == {
+        "conferences/djangocon-us-2019/calendar.ics"
+    }
