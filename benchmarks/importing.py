@@ -46,12 +46,9 @@ WORDS = [
 
 RUN = """
 import resource, sys
-from conference_recaps.cli import importers
-import argparse
-parser = argparse.ArgumentParser()
-importers.register(parser.add_subparsers())
-args = parser.parse_args(sys.argv[1:])
-code = args.run(args)
+from conference_recaps.cli import build_parser, resolve
+args = build_parser().parse_args(sys.argv[1:])
+code = resolve(args.run)(args)
 usage = resource.getrusage(resource.RUSAGE_SELF)
 print(usage.ru_utime + usage.ru_stime, usage.ru_maxrss, file=sys.stderr)
 sys.exit(code)

@@ -217,7 +217,7 @@ def run_build(root: Path, jobs: str, *, background_index: bool = False) -> dict[
 
 def wait_for_index(root: Path, timeout: float = 1800) -> float:
     """Seconds until the background search index is in place."""
-    from conference_recaps.discovery.search import IndexFiles  # noqa: PLC0415
+    from conference_recaps.discovery.pagefind.indexer import IndexFiles  # noqa: PLC0415
 
     files = IndexFiles(root / "_build" / "html", root / "_build" / "doctrees", "dirhtml")
     start = time.perf_counter()

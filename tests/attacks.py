@@ -98,6 +98,19 @@ ATTACKS: tuple[Attack, ...] = (
     Attack("rest-link", "`click XSS <javascript:alert('XSS')>`_"),
     Attack("myst-role-raw", "{raw}`<script>alert('XSS')</script>`"),
     Attack("very-long", "XSS" + "A" * 100_000 + "<script>alert('XSS')</script>"),
+    # Issue 13, the second round: one vector per class, through every sink.
+    Attack(
+        "meta-attribute-breakout",
+        '0" http-equiv="refresh" content="0;url=https://evil.example/XSS',
+    ),
+    Attack("js-string-breakout", "x';alert('XSS');//"),
+    Attack("js-template-breakout", "${alert('XSS')}`;alert('XSS');//"),
+    Attack("mathjax-bbox", "\\bbox[background:url(javascript:alert('XSS'))]{XSS}"),
+    Attack("mathjax-mmltoken", "\\mmlToken{mi}[href=\"javascript:alert('XSS')\"]{XSS}"),
+    Attack("mathjax-href", "\\href{javascript:alert('XSS')}{XSS}"),
+    Attack("svg-data-image", "data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+#XSS"),
+    Attack("rss-description", "]]></description><script>alert('XSS')</script><description>"),
+    Attack("megabyte-title", "XSS" + "T" * 1_000_000),
 )
 
 
@@ -363,6 +376,109 @@ SINKS: tuple[Sink, ...] = (
 )
 
 
+# --- Issue 13: front-matter keys, document names and math ------------------------------
+
+MATH_MACROS = re.compile(
+    r"\\(?:href|class|cssId|style|data|html|bbox|mmlToken|require)(?![A-Za-z])"
+)
+"""MathJax macros that make links, styles or attributes (written independently of the
+extension's list): none may reach an element MathJax typesets."""
+
+
+def _head_problems(outdir: Path, stem: str, attack: Attack, _baseline: Baseline) -> list[str]:
+    """A dropped front-matter key leaves no trace in the page's ``<head>``."""
+    soup = page_soup(outdir, f"{stem}.html")
+    head = soup.find("head") if soup is not None else None
+    if head is None:
+        return [f"{stem}.html: not written"]
+    return [
+        f"{stem}.html: <head> holds {tag!s:.120}"
+        for tag in head.find_all(True)
+        if MARKER in str(tag)
+    ]
+
+
+def _math_problems(outdir: Path, stem: str, attack: Attack, _baseline: Baseline) -> list[str]:
+    """No link- or style-making macro in typeset math; MathJax runs in its safe mode."""
+    soup = page_soup(outdir, f"{stem}.html")
+    if soup is None:
+        return [f"{stem}.html: not written"]
+    problems = [
+        f"{stem}.html: math {el.get_text()[:80]!r}"
+        for el in soup.select(".math")
+        if MATH_MACROS.search(el.get_text())
+    ]
+    if soup.select(".math") and "ui/safe" not in str(soup):
+        problems.append(f"{stem}.html: MathJax is not in its safe mode")
+    return problems
+
+
+def file_name_of(stem: str, payload: str) -> str:
+    """A file name holding the payload, as a file system allows (no ``/``, no NUL)."""
+    name = payload.replace("/", "-").replace("\x00", "")
+    return f"{stem}-{name.encode()[:150].decode(errors='ignore')}"
+
+
+def _named_files(stem: str, payload: str) -> dict[str, str]:
+    return {
+        f"{stem}.md": f"---\norphan: true\n---\n# Page {stem}\n\nBody.\n",
+        f"{file_name_of(stem, payload)}.md": "---\norphan: true\n---\n# Named page\n\nBody.\n",
+    }
+
+
+def _name_problems(outdir: Path, stem: str, attack: Attack, _baseline: Baseline) -> list[str]:
+    """A page whose file name is not a safe name is not built, and the build says so."""
+    name = file_name_of(stem, attack.payload)
+    written = [p.name for p in outdir.iterdir() if p.name.startswith(f"{stem}-")]
+    problems = [f"page written for the file name {name!r}: {w!r}" for w in written]
+    warnings = _WARNINGS.get(outdir, "")
+    # Sphinx's file patterns never match a name with a line break: no page, no message.
+    found = "\n" not in name and "\r" not in name
+    if found and ("this page is not built" not in warnings or stem not in warnings):
+        problems.append(f"no error names the file {name[:80]!r}")
+    return problems
+
+
+ROUND_TWO_SINKS: tuple[Sink, ...] = (
+    Sink(
+        "front-matter-og-key",
+        lambda stem, p: _md_page(
+            stem, "Body.", f"og:description: {yaml_string(p)}\nog:image: {yaml_string(p)}\n"
+        ),
+        _html,
+        shows_marker=False,
+        checkers=(_head_problems,),
+    ),
+    Sink(
+        "front-matter-key",
+        lambda stem, p: _md_page(stem, "Body.", f"{yaml_string(p[:1000])}: x\n"),
+        _html,
+        shows_marker=False,
+        checkers=(_head_problems,),
+    ),
+    Sink("document-name", _named_files, _html, shows_marker=False, checkers=(_name_problems,)),
+    Sink(
+        "md-math-role",
+        lambda stem, p: _md_page(
+            stem, "Math {math}`" + p.replace("`", "").replace("\n", " ") + "`"
+        ),
+        _html,
+        shows_marker=False,
+        checkers=(_math_problems,),
+    ),
+    Sink(
+        "md-math-block",
+        lambda stem, p: _md_page(stem, "```{math}\n" + p.replace("`", "") + "\n```"),
+        _html,
+        shows_marker=False,
+        checkers=(_math_problems,),
+    ),
+)
+"""Where the second round's classes land: keys, names and math (issue 13)."""
+
+SINKS = (*SINKS, *ROUND_TWO_SINKS)
+
+
 @dataclass
 class CorpusBuild:
     """The output of one build of every (sink, attack) pair."""
@@ -474,6 +590,20 @@ def plain(text: str) -> str:
     characters no HTML or XML page can carry dropped."""
     text = _NON_XML.sub("", text.replace("\ufffd", "")).translate(QUOTES)
     return " ".join(text.split())
+
+
+MAX_TEXT = 300
+"""The longest title or name the catalogue and front matter accept (docs/security.md):
+a longer one is reported and cut there, ending with an ellipsis."""
+
+
+MAX_LONG_TEXT = 50_000
+"""The longest abstract or description."""
+
+
+def displayed(payload: str, limit: int = MAX_TEXT) -> str:
+    """How a title, name or other catalogue value is shown: cut at ``limit``."""
+    return payload if len(payload) <= limit else payload[: limit - 1] + "\u2026"
 
 
 def shown(payload: str, text: str) -> bool:
@@ -735,6 +865,11 @@ def feed_problems(outdir: Path, feed: str, attack: Attack, title: str) -> list[s
         matching = [e for e in entries if plain(e.title) == plain(title)]
         if not errors and not matching:
             problems.append(f"{where}: no entry titled {title[:60]!r}")
+        if kind == "rss":
+            # RSS readers render the channel's <description> as HTML too (issue 13).
+            channel = parse_xml(path).find("channel")
+            description = channel.findtext("description") if channel is not None else ""
+            problems += entry_html_problems(description or "", attack, f"{where} description")
         for entry in entries:
             problems += entry_html_problems(entry.content, attack, f"{where} content")
             if entry.summary_is_html:
@@ -823,7 +958,7 @@ def _catalogue_page(kind: str) -> Callable[[str], str]:
 
 def _check_catalogue(outdir: Path, stem: str, attack: Attack, _baseline: Baseline) -> list[str]:
     """Every page of the entries: harmless, and showing each value as text."""
-    p = attack.payload
+    p = displayed(attack.payload)
     ident = entry_id(stem)
     problems = []
     expect = {
@@ -857,7 +992,9 @@ def _check_catalogue(outdir: Path, stem: str, attack: Attack, _baseline: Baselin
         if len(texts) < 4:
             problems.append(f"recap: {len(texts)} links titled with the value, expected >= 4")
         video = recap.select("a.recaps-video-link")
-        if [a["href"] for a in video] != [url_form(p) + "#video"] * len(video) or not video:
+        if [a["href"] for a in video] != [url_form(attack.payload) + "#video"] * len(
+            video
+        ) or not video:
             problems.append(f"recap: video links {[a.get('href') for a in video]!r}")
     problems += _check_structured(outdir, stem, attack)
     problems += _check_meta(outdir, stem, attack)
@@ -868,10 +1005,11 @@ def _check_catalogue(outdir: Path, stem: str, attack: Attack, _baseline: Baselin
 
 def _check_structured(outdir: Path, stem: str, attack: Attack) -> list[str]:
     """JSON-LD of the conference, talk and speaker pages holds each value as data."""
-    p, problems = attack.payload, []
+    p, problems = displayed(attack.payload), []
+    long = displayed(attack.payload, MAX_LONG_TEXT)
     wanted = {
-        "talk": {"name": [p], "description": [p]},
-        "conference": {"name": [p], "description": [p], "address": [p]},
+        "talk": {"name": [p], "description": [long]},
+        "conference": {"name": [p], "description": [long], "address": [p]},
         "speaker": {"name": [p]},
     }
     for kind, fields in wanted.items():
@@ -901,7 +1039,7 @@ def _check_structured(outdir: Path, stem: str, attack: Attack) -> list[str]:
 
 def _check_meta(outdir: Path, stem: str, attack: Attack) -> list[str]:
     """Open Graph, Twitter and description tags hold the value as an attribute's text."""
-    p, problems = attack.payload, []
+    p, problems = displayed(attack.payload), []
     for kind, key in (("talk", "og:title"), ("conference", "og:title"), ("speaker", "og:title")):
         page = _catalogue_page(kind)(stem)
         soup = page_soup(outdir, page)
@@ -918,7 +1056,7 @@ def _check_meta(outdir: Path, stem: str, attack: Attack) -> list[str]:
 
 def _check_search(outdir: Path, stem: str, attack: Attack) -> list[str]:
     """Pagefind's filters name the speaker and conference by their text."""
-    p, problems = attack.payload, []
+    p, problems = displayed(attack.payload), []
     expected = {
         "talk": {"filter:speaker": [p], "filter:conference": [p], "meta:speakers": [p]},
         "conference": {"filter:conference": [p], "meta:location": [p]},
@@ -1069,7 +1207,7 @@ def front_matter_year(stem: str) -> int:
 
 
 def _check_front_matter(outdir: Path, stem: str, attack: Attack, baseline: Baseline) -> list[str]:
-    p, page = attack.payload, f"recaps/{stem}.html"
+    p, page = displayed(attack.payload), f"recaps/{stem}.html"
     problems = harmless_page(outdir, page, attack)
     soup = page_soup(outdir, page)
     if soup is None:
@@ -1083,7 +1221,7 @@ def _check_front_matter(outdir: Path, stem: str, attack: Attack, baseline: Basel
         if plain(text).count(plain(p)) < 3:  # author, source title, source author
             problems.append(f"{page}: header {text[:120]!r} lacks the values")
         hrefs = [a.get("href") for a in header.select("a.recaps-source")]
-        if hrefs != [url_form(p)]:
+        if hrefs != [url_form(attack.payload)]:
             problems.append(f"{page}: source links {hrefs!r}")
     checks = {
         "JSON-LD headline": jsonld_values(soup, "headline"),
@@ -1094,11 +1232,13 @@ def _check_front_matter(outdir: Path, stem: str, attack: Attack, baseline: Basel
         "article:author": meta_content(soup, "article:author")[:1],
         "search by": [facets(soup).get("meta:by", [""])[0].rpartition(", ")[0]],
     }
+    long = displayed(attack.payload, MAX_LONG_TEXT)
     for what, values in checks.items():
-        if [plain(v) for v in values] != [plain(p)]:
+        expected = long if "description" in what else p
+        if [plain(v) for v in values] != [plain(expected)]:
             problems.append(f"{page}: {what} {[v[:60] for v in values]!r}")
     based_on = [b.get("isBasedOn") for b in jsonld_blocks(soup) if isinstance(b, dict)]
-    if based_on != [[url_form(p)]]:
+    if based_on != [[url_form(attack.payload)]]:
         problems.append(f"{page}: JSON-LD isBasedOn {str(based_on)[:80]!r}")
     year = f"years/{front_matter_year(stem)}.html"
     problems += harmless_page(outdir, year, attack)
@@ -1106,23 +1246,28 @@ def _check_front_matter(outdir: Path, stem: str, attack: Attack, baseline: Basel
     if year_soup is not None and not shown(p, main_text(year_soup)):
         problems.append(f"{year}: does not list the recap's title")
     for kind in ("atom", "rss"):
-        feed = outdir / "feeds" / f"{kind}.xml"
-        entries, errors = feed_entries(feed)
-        problems += errors
-        mine = [e for e in entries if e.link.endswith(f"/recaps/{stem}.html")]
-        if len(mine) != 1:
-            problems.append(f"feeds/{kind}.xml: {len(mine)} entries for the recap")
-            continue
-        entry = mine[0]
-        if plain(entry.title) != plain(p):
-            problems.append(f"feeds/{kind}.xml: title {entry.title[:80]!r}")
-        if [plain(a) for a in entry.authors[:1]] != [plain(p)]:
-            problems.append(f"feeds/{kind}.xml: authors {entry.authors!r}")
-        if plain(feed_text(entry, "summary")) != plain(p):
-            problems.append(f"feeds/{kind}.xml: summary {entry.summary[:80]!r}")
-        problems += entry_html_problems(entry.content, attack, f"feeds/{kind}.xml content")
-        if entry.summary_is_html:
-            problems += entry_html_problems(entry.summary, attack, f"feeds/{kind}.xml summary")
+        problems += _recap_feed_problems(outdir, kind, stem, attack)
+    return problems
+
+
+def _recap_feed_problems(outdir: Path, kind: str, stem: str, attack: Attack) -> list[str]:
+    """The recap's entry in the site feed carries the attack as text only."""
+    p, long = displayed(attack.payload), displayed(attack.payload, MAX_LONG_TEXT)
+    feed = outdir / "feeds" / f"{kind}.xml"
+    entries, problems = feed_entries(feed)
+    mine = [e for e in entries if e.link.endswith(f"/recaps/{stem}.html")]
+    if len(mine) != 1:
+        return [*problems, f"feeds/{kind}.xml: {len(mine)} entries for the recap"]
+    entry = mine[0]
+    if plain(entry.title) != plain(p):
+        problems.append(f"feeds/{kind}.xml: title {entry.title[:80]!r}")
+    if [plain(a) for a in entry.authors[:1]] != [plain(p)]:
+        problems.append(f"feeds/{kind}.xml: authors {entry.authors!r}")
+    if plain(feed_text(entry, "summary")) != plain(long):
+        problems.append(f"feeds/{kind}.xml: summary {entry.summary[:80]!r}")
+    problems += entry_html_problems(entry.content, attack, f"feeds/{kind}.xml content")
+    if entry.summary_is_html:
+        problems += entry_html_problems(entry.summary, attack, f"feeds/{kind}.xml summary")
     return problems
 
 

@@ -16,7 +16,7 @@ import yaml
 
 from conference_recaps.catalogue import loader
 from conference_recaps.catalogue.loader import catalogue_files, load_catalogue
-from conference_recaps.catalogue.model import Catalogue, Speaker, TalkKind
+from conference_recaps.catalogue.model import Catalogue, ConferenceKind, Speaker, TalkKind
 from conference_recaps.catalogue.schema import ENTRY_SPECS
 from conference_recaps.config import RecapsConfig
 from conference_recaps.diagnostics import Subtype
@@ -77,7 +77,7 @@ EXPECTED: dict[str, list[str]] = {
         "id-not-a-slug.yaml:14:16: unknown speaker 'andrew-godwin'; add it under 'speakers' or fix the id",
     ],
     "lint-talk-outside-conference": [
-        "warning: lint-talk-outside-conference.yaml:16:11: talk date 2019-10-25 is outside its conference (2019-09-22 to 2019-09-27); fix the date or the conference's dates",
+        "warning: lint-talk-outside-conference.yaml:16:11: talk date 2019-10-25 is 28 days after its conference ends (djangocon-us-2019: 2019-09-22 to 2019-09-27); if it was given then (tutorials and sprints often are), set the conference's 'end' to 2019-10-25, otherwise fix the talk's date",
     ],
     "lint-unreferenced-speaker": [
         "warning: lint-unreferenced-speaker.yaml:10:9: speaker 'carlton-gibson' gives no talk; add them to a talk's speakers or remove the entry",
@@ -244,7 +244,7 @@ def _as_data(catalogue: Catalogue) -> dict[str, list[dict[str, object]]]:
     def plain(value: object) -> object:
         if isinstance(value, tuple):
             return list(value)
-        if isinstance(value, datetime.date | TalkKind):
+        if isinstance(value, datetime.date | TalkKind | ConferenceKind):
             return str(value)
         return value
 
@@ -339,3 +339,18 @@ def test_chapters_are_read_in_order_with_their_speakers(tmp_path: Path) -> None:
         ("0:00", 0, "Testing", ()),
         ("1:02:03", 3723, "Later", ("andrew-godwin",)),
     ]
+
+
+def test_a_control_character_is_reported_at_its_line_after_multibyte_text(
+    tmp_path: Path,
+) -> None:
+    """libyaml gives a byte offset; read as characters it pointed lines too far."""
+    abstract = "\n".join(f"      Ligne {n}: café, naïve, 日本語, 🐍" for n in range(200))
+    (tmp_path / "talks.yaml").write_text(
+        "conferences: []\nspeakers: []\ntalks:\n  - id: x/y\n    abstract: |\n"
+        f"{abstract}\n      bad \x9d here\n",
+        encoding="utf-8",
+    )
+    _catalogue, problems = load_catalogue(tmp_path, [tmp_path / "talks.yaml"])
+    assert [(p.line, p.column) for p in problems] == [(206, 11)]
+    assert "control characters are not allowed" in problems[0].message

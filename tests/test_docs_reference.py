@@ -14,7 +14,7 @@ from sphinx.util.console import strip_colors
 
 from conference_recaps import docs_reference
 from conference_recaps.catalogue.schema import ENTRY_SPECS
-from conference_recaps.cli import build_parser
+from conference_recaps.commands import build_parser
 from conference_recaps.config import config_fields
 from conference_recaps.diagnostics import Subtype
 from conference_recaps.directives.base import inline_nodes
@@ -191,7 +191,7 @@ def test_command_parsers_lists_nested_commands() -> None:
 
 @pytest.mark.sphinx("html", testroot="reference", freshenv=True)
 def test_a_new_command_shows_up(app: SphinxTestApp, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("conference_recaps.cli.build_parser", _parser_with_extra_command)
+    monkeypatch.setattr("conference_recaps.commands.build_parser", _parser_with_extra_command)
     app.build()
     assert strip_colors(app.warning.getvalue()) == ""
     soup = _soup(app)

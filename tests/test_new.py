@@ -17,7 +17,8 @@ from sphinx.util.console import strip_colors
 
 from conference_recaps.catalogue.loader import catalogue_files, load_catalogue
 from conference_recaps.cli import main
-from conference_recaps.cli.new import NewError, insert_conference, read_settings
+from conference_recaps.cli.new import read_settings
+from conference_recaps.importers.merge import add_entry
 from conference_recaps.text import slugify
 
 if TYPE_CHECKING:
@@ -367,45 +368,79 @@ def test_new_conference_end_before_start(site: Path, capsys: pytest.CaptureFixtu
     assert (site / "talks.yaml").read_text() == before
 
 
-ENTRY = {"id": "new-conf-2024", "name": "New Conf 2024"}
-ENTRY_LINES = "id: new-conf-2024\n{i}  name: New Conf 2024\n"
+ENTRY: dict[str, object] = {
+    "id": "new-conf-2024",
+    "name": "New Conf 2024",
+    "start": datetime.date(2024, 5, 1),
+    "end": datetime.date(2024, 5, 2),
+}
+ENTRY_YAML = (
+    "- id: new-conf-2024\n{i}name: New Conf 2024\n{i}start: 2024-05-01\n{i}end: 2024-05-02\n"
+)
 
 
 @pytest.mark.parametrize(
     ("before", "after"),
     [
-        ("", "conferences:\n  - id: new-conf-2024\n    name: New Conf 2024\n"),
-        (
-            "speakers: []\n",
-            "speakers: []\nconferences:\n  - id: new-conf-2024\n    name: New Conf 2024\n",
-        ),
-        (
-            "speakers: []",  # no final newline
-            "speakers: []\nconferences:\n  - id: new-conf-2024\n    name: New Conf 2024\n",
-        ),
+        (None, "conferences:\n  " + ENTRY_YAML.format(i="    ")),
+        # The lists in the documented order: conferences first.
+        ("speakers: []", "conferences:\n  " + ENTRY_YAML.format(i="    ") + "speakers: []\n"),
         (
             "conferences: []\ntalks: []\n",
-            "conferences:\n  - id: new-conf-2024\n    name: New Conf 2024\ntalks: []\n",
+            "conferences:\n  " + ENTRY_YAML.format(i="    ") + "talks: []\n",
         ),
+        # By start date, the comment above the next entry staying with it.
         (
-            "conferences:\n- id: a\n  name: A  # kept\n\n# about talks\ntalks: []\n",
-            "conferences:\n- id: a\n  name: A  # kept\n- id: new-conf-2024\n  name: New Conf 2024\n"
-            "\n# about talks\ntalks: []\n",
+            "conferences:\n- id: a\n  name: A  # kept\n  start: 2023-01-01\n  end: 2023-01-01\n"
+            "\n# about z\n- id: z\n  name: Z\n  start: 2025-01-01\n  end: 2025-01-01\n",
+            "conferences:\n- id: a\n  name: A  # kept\n  start: 2023-01-01\n  end: 2023-01-01\n"
+            + ENTRY_YAML.format(i="  ")
+            + "\n# about z\n- id: z\n  name: Z\n  start: 2025-01-01\n  end: 2025-01-01\n",
         ),
+        # Windows line endings and quoting stay.
         (
-            "conferences:\r\n  - id: a\r\n    name: 'A'\r\n",
-            "conferences:\r\n  - id: a\r\n    name: 'A'\r\n"
-            "  - id: new-conf-2024\r\n    name: New Conf 2024\r\n",
+            "conferences:\r\n  - id: a\r\n    name: 'A'\r\n    start: 2020-01-01\r\n"
+            "    end: 2020-01-01\r\n",
+            (
+                "conferences:\n  - id: a\n    name: 'A'\n    start: 2020-01-01\n"
+                "    end: 2020-01-01\n  " + ENTRY_YAML.format(i="    ")
+            ).replace("\n", "\r\n"),
         ),
     ],
 )
-def test_insert_conference_keeps_the_file(before: str, after: str) -> None:
-    assert insert_conference(before, ENTRY, "talks.yaml") == after
+def test_a_new_conference_goes_in_with_the_round_trip_merger(
+    tmp_path: Path, before: str | None, after: str
+) -> None:
+    path = tmp_path / "talks.yaml"
+    if before is not None:
+        path.write_bytes(before.encode())
+    add_entry(path, "conferences", ENTRY)
+    assert path.read_bytes().decode() == after
 
 
-def test_insert_conference_refuses_flow_style() -> None:
-    with pytest.raises(NewError, match="add the conference by hand"):
-        insert_conference("conferences: [{id: a, name: A}]\n", ENTRY, "talks.yaml")
+def test_a_catalogue_that_does_not_parse_is_left_alone(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = site / "talks.yaml"
+    broken = path.read_text() + "  - id: x\n   name: bad indentation\n"
+    path.write_text(broken)
+    code = run_new(
+        site,
+        "--new-conference",
+        "--name",
+        "X 2024",
+        "--start",
+        "2024-05-03",
+        "--title",
+        "T",
+        "--author",
+        "A",
+    )
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "talks.yaml:" in err
+    assert "fix the YAML before adding the conference" in err
+    assert path.read_text() == broken
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,8 @@
   kind of edit writes exactly what a clean build of the edited sources writes: every
   file, Pagefind's index, feeds and sitemap included.
 - Pagefind's index, whose filter files Pagefind writes in a random order, is put in one
-  order by :mod:`conference_recaps.reproducible`; its codec and its refusal of a format
-  it does not know are tested on their own.
+  order by :mod:`conference_recaps.discovery.pagefind.reproducible`; its codec and its
+  refusal of a format it does not know are tested on their own.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import pytest
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.console import strip_colors
 
-from conference_recaps.reproducible import (
+from conference_recaps.discovery.pagefind.reproducible import (
     SIGNATURE,
     FormatError,
     _encode,

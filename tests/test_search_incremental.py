@@ -12,12 +12,8 @@ import pytest
 from sphinx.testing.util import SphinxTestApp
 
 from conference_recaps.discovery.outputs import OutputDigests, save_state
-from conference_recaps.discovery.search import (
-    BUNDLE_DIR,
-    MODE_VARIABLE,
-    IndexFiles,
-    background_main,
-)
+from conference_recaps.discovery.pagefind.indexer import MODE_VARIABLE, IndexFiles, background_main
+from conference_recaps.discovery.pagefind.runner import BUNDLE_DIR
 
 ROOT = Path(__file__).parent / "roots" / "test-discovery"
 
@@ -54,7 +50,7 @@ def test_a_rebuild_without_changed_pages_keeps_the_index(tmp_path: Path) -> None
     shutil.copytree(ROOT, site)
     first = build(site, tmp_path / "build")
     assert "building the search index with Pagefind... done" in first
-    # Pagefind's own files (reproducible.py rewrites the entry and the filter files).
+    # Pagefind's own files (pagefind/reproducible.py rewrites the entry and the filter files).
     fragments = sorted((tmp_path / "build" / "dirhtml" / BUNDLE_DIR / "fragment").iterdir())
     before = [path.stat().st_mtime_ns for path in fragments]
 
@@ -112,7 +108,7 @@ def test_the_background_mode_returns_first_and_writes_the_same_index(
         time.sleep(0.2)
     assert not files.pending(), files.log.read_text()
     assert "search index updated in" in files.log.read_text()
-    # The background index is stabilised as reproducible.py stabilises a foreground one.
+    # The background index is stabilised as pagefind/reproducible.py stabilises a foreground one.
     assert bundle_files(tmp_path / "background" / "dirhtml") == bundle_files(
         tmp_path / "foreground" / "dirhtml"
     )

@@ -10,7 +10,16 @@ import pytest
 from bs4 import BeautifulSoup
 from sphinx.util.console import strip_colors
 
-from attacks import ATTACKS, MARKER, SINKS, Baseline, CorpusBuild, build_corpus, html_problems
+from attacks import (
+    ATTACKS,
+    MARKER,
+    SINKS,
+    Baseline,
+    CorpusBuild,
+    build_corpus,
+    html_problems,
+    note_warnings,
+)
 from conference_recaps.security import confinement_problem, is_safe_url, url_scheme
 
 if TYPE_CHECKING:
@@ -65,9 +74,9 @@ def test_every_refusal_is_a_located_warning(app: SphinxTestApp) -> None:
             "repository [recaps.unsafe]",
             "pages/directives.md:19: WARNING: csv-table :file: is not allowed: it reads data "
             "from outside the page; put the rows in the directive's content [recaps.unsafe]",
-            "pages/directives.md:27: WARNING: math with \\href, \\class, \\cssId, \\style or "
-            "\\data is not allowed: MathJax would turn it into links and markup; it is "
-            "shown as text [recaps.unsafe]",
+            "pages/directives.md:27: WARNING: math with \\href, \\class, \\cssId, \\style, "
+            "\\data, \\html, \\bbox, \\mmlToken, \\require is not allowed: MathJax would "
+            "turn it into links, styles and markup; it is shown as text [recaps.unsafe]",
             f"pages/files.md:3: WARNING: image '{OUTSIDE}' removed: it is outside the "
             "repository; use an image file of the repository or an https address "
             "[recaps.unsafe]",
@@ -131,10 +140,10 @@ def test_every_refusal_is_a_located_warning(app: SphinxTestApp) -> None:
         "mailto:someone%40example.org",  # docutils' own obfuscation
         "files.html",
     }
-    assert links.find("img", src="../_images/ok.svg")
+    assert links.find("img", src="../_images/ok.png")
     files = _soup(app, "pages/files.html")
     assert {img["src"] for img in files.select("article img")} == {
-        "../_images/ok.svg",
+        "../_images/ok.png",
         "https://example.org/ok.png",
     }
     assert [a.get_text() for a in files.select("a.download")] == ["inside"]
@@ -222,11 +231,13 @@ AVAILABLE_SINKS = [sink for sink in SINKS if sink.available()]
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> CorpusBuild:
     """Every attack through every sink, in one build of one site."""
     images = {"logo.png": b"\x89PNG\r\n\x1a\n"}
-    return build_corpus(
-        tmp_path_factory.mktemp("corpus") / "site",
-        AVAILABLE_SINKS,
-        ATTACKS,
-        static_files=images,
+    return note_warnings(
+        build_corpus(
+            tmp_path_factory.mktemp("corpus") / "site",
+            AVAILABLE_SINKS,
+            ATTACKS,
+            static_files=images,
+        )
     )
 
 

@@ -19,6 +19,7 @@ from attacks import (
     MARKER,
     CorpusBuild,
     build_corpus,
+    displayed,
     harmless_page,
     main_text,
     note_warnings,
@@ -122,7 +123,9 @@ def test_shared_pages_are_harmless(corpus: CorpusBuild, attack: Attack) -> None:
     for page, what in shows.items():
         soup = page_soup(corpus.outdir, page)
         assert soup is not None
-        assert shown(attack.payload, main_text(soup)), f"{page} lacks the {what} of {stem}"
+        assert shown(displayed(attack.payload), main_text(soup)), (
+            f"{page} lacks the {what} of {stem}"
+        )
 
 
 @pytest.mark.parametrize("attack", ATTACKS[:10], ids=lambda a: a.name)
@@ -132,7 +135,7 @@ def test_sidebar_shows_the_latest_recap_titles_as_text(corpus: CorpusBuild, atta
     assert soup is not None
     nav = soup.select_one("nav.recaps-nav")
     assert nav is not None
-    assert any(shown(attack.payload, a.get_text()) for a in nav.find_all("a"))
+    assert any(shown(displayed(attack.payload), a.get_text()) for a in nav.find_all("a"))
 
 
 def test_sitemap_lists_only_pages_of_the_site(corpus: CorpusBuild) -> None:

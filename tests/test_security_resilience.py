@@ -31,7 +31,8 @@ HOSTILE = {
     # 10 MB of prose.
     "huge.md": (FRONT + "# Huge\n\n" + ("Some words in a long paragraph. " * 30 + "\n\n") * 10_500),
     "quotes.md": FRONT + "# Quotes\n\n" + ">" * 10_000 + " deep\n",
-    "lists.md": FRONT + "# Lists\n\n" + "".join("  " * i + "- x\n" for i in range(10_000)),
+    # 4,000 levels (16 MB of indentation): deep, and under the 20 MB a page may have.
+    "lists.md": FRONT + "# Lists\n\n" + "".join("  " * i + "- x\n" for i in range(4_000)),
     "fences.md": FRONT + "# Fences\n\n" + _nested_fences(300),
     "rst.md": FRONT
     + "# reST\n\n```{eval-rst}\n"
@@ -40,6 +41,7 @@ HOSTILE = {
     "deep.rst": "Deep\n====\n\n" + "".join(" " * i + "x\n\n" for i in range(0, 3000, 2)),
 }
 TOO_DEEP = {"rst.md", "deep.rst"}
+TOO_BIG = FRONT + "# Too big\n\n" + "x" * (21 * 1024 * 1024) + "\n"
 
 
 def _build(srcdir: Path, timeout: float = 600) -> subprocess.CompletedProcess[str]:
@@ -65,6 +67,7 @@ def site(tmp_path: Path) -> Path:
 def test_huge_and_deep_recaps_build(site: Path) -> None:
     for name, text in HOSTILE.items():
         (site / "recaps" / name).write_text(text, encoding="utf-8")
+    (site / "recaps" / "too-big.md").write_text(TOO_BIG, encoding="utf-8")
     assert (site / "recaps" / "huge.md").stat().st_size > 10_000_000
     result = _build(site)
     errors = strip_colors(result.stderr)
@@ -73,6 +76,13 @@ def test_huge_and_deep_recaps_build(site: Path) -> None:
     assert "RecursionError" not in errors
     for name in HOSTILE:
         assert (site / "_build" / "recaps" / f"{Path(name).stem}.html").is_file(), name
+    # Past 20 MB a page is not read at all (issue 13: unbounded resources).
+    assert not (site / "_build" / "recaps" / "too-big.html").exists()
+    assert (
+        f"{site / 'recaps' / 'too-big.md'}: WARNING: this page is not built: its file is "
+        "21.0 MB, more than the 20 MB a file may have; a page must be a text file of the "
+        "repository [recaps.unsafe]"
+    ) in errors
     # Docutils recurses once per indentation level: past Python's limit the page is
     # emptied with a located warning instead of Sphinx's file-less "Recursion error!".
     for name in TOO_DEEP:

@@ -7,38 +7,24 @@ lives in its own module with its own ``setup_<concern>(app)``; :func:`setup` wir
 
 from __future__ import annotations
 
-import zlib
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from conference_recaps.assets import setup_assets
 from conference_recaps.catalogue.extension import setup_catalogue
 from conference_recaps.config import setup_config
 from conference_recaps.directives import setup_directives
 from conference_recaps.discovery import setup_discovery
 from conference_recaps.docs_reference import setup_docs_reference
 from conference_recaps.domain import setup_domain
+from conference_recaps.fingerprint import code_fingerprint
 from conference_recaps.pages import setup_pages
 from conference_recaps.recap_header import setup_recap_header
-from conference_recaps.reproducible import setup_reproducible
 from conference_recaps.security import setup_security
 from conference_recaps.theme import setup_theme
+from conference_recaps.version import __version__
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
-
-__version__ = "0.1.0"
-
-
-def _code_fingerprint() -> int:
-    """A checksum of the package's source, so that editing the extension rebuilds the site.
-
-    Sphinx discards a saved environment whose extensions report another
-    ``env_version``; without this, live reload would keep pages built by old code.
-    """
-    checksum = 0
-    for path in sorted(Path(__file__).parent.rglob("*.py")):
-        checksum = zlib.crc32(path.read_bytes(), checksum)
-    return checksum
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -48,16 +34,16 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_domain(app)
     setup_catalogue(app)
     setup_theme(app)
+    setup_assets(app)
     setup_security(app)
     setup_directives(app)
     setup_recap_header(app)
     setup_pages(app)
     setup_discovery(app)
     setup_docs_reference(app)
-    setup_reproducible(app)
     return {
         "version": __version__,
-        "env_version": _code_fingerprint(),
+        "env_version": code_fingerprint(),
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

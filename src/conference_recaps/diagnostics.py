@@ -40,6 +40,9 @@ class Subtype(enum.Enum):
     catalogue_lint = "catalogue_lint"
     """A catalogue entry is valid but suspicious (an unreferenced speaker, a talk dated
     outside its conference)."""
+    tag = "tag"
+    """A talk's tag is an alias of a tag of the vocabulary (``tags.yaml``; an error), or is
+    not in it (a warning): ``recaps check`` only."""
     front_matter = "front_matter"
     """A recap's front matter is missing a field or has a wrong value."""
     talk_ref = "talk_ref"
@@ -54,6 +57,9 @@ class Subtype(enum.Enum):
     """A ``photo`` lacks its ``alt`` text or ``credit``, or its image file is missing."""
     unsafe = "unsafe"
     """Content that could run script or read files outside the repository was removed."""
+    output = "output"
+    """The output check found, in a written file, a script, handler, frame or active file
+    that only the site itself may put there; the build stops."""
     encoding = "encoding"
     """A page's file is not UTF-8; it is built with the undecodable bytes replaced."""
     option = "option"
@@ -63,6 +69,9 @@ class Subtype(enum.Enum):
     code (an option, a subtype, a setting) has no help text to show."""
     search = "search"
     """The search index (Pagefind) could not be built after the HTML build."""
+    assets = "assets"
+    """The pruned theme stylesheet was made from other theme versions than the installed
+    ones: run ``make theme-css``."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 from docutils import nodes
 from docutils.parsers.rst import directives
 
+from conference_recaps import commands
 from conference_recaps.catalogue.schema import ENTRY_SPECS
 from conference_recaps.config import PREFIX, config_fields
 from conference_recaps.diagnostics import WARNING_TYPE, Subtype
@@ -349,13 +350,10 @@ def _argument_help(action: argparse.Action, prog: str) -> str:
 
 
 class CommandsReference(RecapsReference):
-    """Every ``recaps`` command, with its arguments, from the command line's own parser."""
+    """Every ``recaps`` command, with its arguments, from :mod:`conference_recaps.commands`."""
 
     def run(self) -> list[Node]:
-        # Imported here: the command line imports the package this module is part of.
-        from conference_recaps.cli import build_parser  # noqa: PLC0415
-
-        parser = build_parser()
+        parser = commands.build_parser()
         result: list[Node] = []
         columns = [Column("Argument", 35), Column("Meaning", 65)]
         for name, help_text, subparser in command_parsers(parser):

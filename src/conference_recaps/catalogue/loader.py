@@ -12,7 +12,9 @@ valid ones are kept.
 
 from __future__ import annotations
 
+import datetime
 import gc
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
@@ -21,6 +23,7 @@ from conference_recaps.catalogue.reader import ParsedEntry, Reader, read_entries
 from conference_recaps.catalogue.schema import ENTRY_SPECS, TALK
 from conference_recaps.catalogue.yamltree import parse_yaml, position_of_offset
 from conference_recaps.diagnostics import Problem, Subtype
+from conference_recaps.paths import access_problem
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -51,8 +54,20 @@ def site_path(root: Path, path: Path) -> str:
         return path.as_posix()
 
 
-def read_source(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
-    """The file's text, or a problem if it is too big, unreadable or not UTF-8."""
+def read_source(path: Path, rel: str, root: Path) -> tuple[str | None, list[Problem]]:
+    """The file's text, or a problem if it is too big, unreadable or not UTF-8.
+
+    A file that is a link out of the repository (or into a hidden folder), or not a
+    regular file, is refused before it is opened: its contents would be shown on
+    every page made from the catalogue.
+    """
+    problem = access_problem(path, root, max_bytes=2**63)
+    if problem is not None:
+        return None, [
+            Problem(
+                rel, 1, 0, f"the file {problem}; a catalogue file must be a file of the repository"
+            )
+        ]
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -98,69 +113,91 @@ def load_catalogue(root: Path, files: Sequence[Path]) -> tuple[Catalogue, list[P
             gc.enable()
 
 
+@dataclass
+class _Read:
+    """Every file's valid entries, and what the cross-file checks need to know."""
+
+    parsed: dict[str, list[ParsedEntry]] = field(
+        default_factory=lambda: {spec.list_name: [] for spec in ENTRY_SPECS}
+    )
+    #: Ids seen in each list (valid or not), with where they were first defined.
+    first_at: dict[str, dict[str, str]] = field(
+        default_factory=lambda: {spec.list_name: {} for spec in ENTRY_SPECS}
+    )
+    #: Speaker ids some talk names, even an invalid talk.
+    referenced_speakers: set[str] = field(default_factory=set)
+    problems: list[Problem] = field(default_factory=list)
+
+    def declared(self, list_name: str, ident: str) -> bool:
+        return ident in self.first_at[list_name]
+
+
 def _load(root: Path, files: Sequence[Path]) -> tuple[Catalogue, list[Problem]]:
-    problems: list[Problem] = []
     rel_paths = [site_path(root, path) for path in files]
-    parsed: dict[str, list[ParsedEntry]] = {spec.list_name: [] for spec in ENTRY_SPECS}
-    first_at: dict[str, dict[str, str]] = {spec.list_name: {} for spec in ENTRY_SPECS}
-    declared: dict[str, set[str]] = {spec.list_name: set() for spec in ENTRY_SPECS}
-    referenced_speakers: set[str] = set()
+    read = _Read()
     for path, rel in zip(files, rel_paths, strict=True):
-        text, read_problems = read_source(path, rel)
-        problems += read_problems
-        if text is None:
+        _read_file(read, path, rel, root)
+    conferences = {p.entry.id: p for p in read.parsed["conferences"] if p.entry}
+    speakers = {p.entry.id: p for p in read.parsed["speakers"] if p.entry}
+    talks = _check_talks(read, conferences, speakers)
+    _check_speakers(read, speakers)
+    order = {rel: index for index, rel in enumerate(rel_paths)}
+    problems = read.problems
+    problems.sort(key=lambda p: (order.get(p.path, len(order)), p.line, p.column))
+    catalogue = Catalogue(
+        conferences=(
+            p.entry for p in read.parsed["conferences"] if isinstance(p.entry, Conference)
+        ),
+        speakers=(p.entry for p in read.parsed["speakers"] if isinstance(p.entry, Speaker)),
+        talks=talks,
+        files=rel_paths,
+    )
+    return catalogue, problems
+
+
+def _read_file(read: _Read, path: Path, rel: str, root: Path) -> None:
+    """Read one file's entries; an id already taken in an earlier file is reported."""
+    text, read_problems = read_source(path, rel, root)
+    read.problems += read_problems
+    if text is None:
+        return
+    node, syntax_problems = parse_yaml(text, rel)
+    read.problems += syntax_problems
+    reader = Reader(rel)
+    for spec, item in read_entries(reader, node):
+        if spec is TALK:
+            read.referenced_speakers.update(item.mentions)
+        if item.ident is None:
             continue
-        node, syntax_problems = parse_yaml(text, rel)
-        problems += syntax_problems
-        reader = Reader(rel)
-        for spec, item in read_entries(reader, node):
-            if spec is TALK:
-                referenced_speakers.update(item.mentions)
-            if item.ident is None:
-                continue
-            seen = first_at[spec.list_name]
-            if item.ident in seen:
-                reader.error(
-                    item.id_at,
-                    f"duplicate {spec.noun} id '{item.ident}' (first defined at "
-                    f"{seen[item.ident]}); give each {spec.noun} its own id",
-                )
-                continue
-            seen[item.ident] = f"{rel}:{item.id_at[0]}"
-            declared[spec.list_name].add(item.ident)
-            if item.entry is not None:
-                parsed[spec.list_name].append(item)
-        problems += reader.problems
-    conferences: dict[str, ParsedEntry] = {p.entry.id: p for p in parsed["conferences"] if p.entry}
-    speakers: dict[str, ParsedEntry] = {p.entry.id: p for p in parsed["speakers"] if p.entry}
+        seen = read.first_at[spec.list_name]
+        if item.ident in seen:
+            reader.error(
+                item.id_at,
+                f"duplicate {spec.noun} id '{item.ident}' (first defined at "
+                f"{seen[item.ident]}); give each {spec.noun} its own id",
+            )
+            continue
+        seen[item.ident] = f"{rel}:{item.id_at[0]}"
+        if item.entry is not None:
+            read.parsed[spec.list_name].append(item)
+    read.problems += reader.problems
+
+
+def _check_talks(
+    read: _Read, conferences: dict[str, ParsedEntry], speakers: dict[str, ParsedEntry]
+) -> list[Talk]:
+    """The talks whose references hold; the others are reported and left out."""
     known = {"conferences": conferences, "speakers": speakers}
     talks: list[Talk] = []
-    for item in parsed["talks"]:
+    for item in read.parsed["talks"]:
         talk = item.entry
         assert isinstance(talk, Talk)
         rel = talk.position.path if talk.position else ""
-        ok = True
-        for list_name, ident, at in item.refs:
-            if ident in known[list_name]:
-                continue
-            ok = False
-            if ident in declared[list_name]:
-                continue  # that entry is invalid and already reported
-            noun = list_name[:-1]
-            problems.append(
-                Problem(
-                    rel,
-                    *at,
-                    f"unknown {noun} '{ident}'{suggest_id(ident, known[list_name])}; "
-                    f"add it under '{list_name}' or fix the id",
-                    Subtype.catalogue_ref,
-                )
-            )
-        if not ok:
+        if not _references_hold(read, item, rel, known):
             continue
         prefix, _, slug = talk.id.partition("/")
         if prefix != talk.conference:  # checked once the conference is known to exist
-            problems.append(
+            read.problems.append(
                 Problem(
                     rel,
                     *item.id_at,
@@ -174,20 +211,48 @@ def _load(root: Path, files: Sequence[Path]) -> tuple[Catalogue, list[Problem]]:
         assert isinstance(conference, Conference)
         if talk.date is not None and not conference.start <= talk.date <= conference.end:
             assert item.date_at is not None
-            problems.append(
+            read.problems.append(
                 Problem(
                     rel,
                     *item.date_at,
-                    f"talk date {talk.date} is outside its conference ({conference.start} to "
-                    f"{conference.end}); fix the date or the conference's dates",
+                    _date_outside(talk.date, conference),
                     Subtype.catalogue_lint,
                     is_error=False,
                 )
             )
+    return talks
+
+
+def _references_hold(
+    read: _Read, item: ParsedEntry, rel: str, known: dict[str, dict[str, ParsedEntry]]
+) -> bool:
+    """Whether every conference and speaker the talk names is a valid entry."""
+    ok = True
+    for list_name, ident, at in item.refs:
+        if ident in known[list_name]:
+            continue
+        ok = False
+        if read.declared(list_name, ident):
+            continue  # that entry is invalid and already reported
+        noun = list_name[:-1]
+        read.problems.append(
+            Problem(
+                rel,
+                *at,
+                f"unknown {noun} '{ident}'{suggest_id(ident, known[list_name])}; "
+                f"add it under '{list_name}' or fix the id",
+                Subtype.catalogue_ref,
+            )
+        )
+    return ok
+
+
+def _check_speakers(read: _Read, speakers: dict[str, ParsedEntry]) -> None:
+    """A speaker no talk names is probably a typo: a lint finding, not an error."""
     for ident, item in speakers.items():
-        if ident not in referenced_speakers:
+        if ident not in read.referenced_speakers:
             assert item.entry is not None and item.entry.position is not None
-            problems.append(
+            read.problems.append(
                 Problem(
                     item.entry.position.path,
                     *item.id_at,
@@ -197,17 +262,23 @@ def _load(root: Path, files: Sequence[Path]) -> tuple[Catalogue, list[Problem]]:
                     is_error=False,
                 )
             )
-    order = {rel: index for index, rel in enumerate(rel_paths)}
-    problems.sort(key=lambda p: (order.get(p.path, len(order)), p.line, p.column))
-    catalogue = Catalogue(
-        conferences=(p.entry for p in parsed["conferences"] if isinstance(p.entry, Conference)),
-        speakers=(p.entry for p in parsed["speakers"] if isinstance(p.entry, Speaker)),
-        talks=talks,
-        files=rel_paths,
-    )
-    return catalogue, problems
 
 
 def suggest_id(ident: str, known: dict[str, Any]) -> str:
     """A close known id, checked only among ids sharing a first letter (fast at 25k)."""
     return suggest(ident, [k for k in known if k[:1] == ident[:1]])
+
+
+def _date_outside(date: datetime.date, conference: Conference) -> str:
+    """Why a talk's date is outside its conference, and the two ways to fix it."""
+    if date < conference.start:
+        days = (conference.start - date).days
+        where, key = f"{days} day{'s' * (days != 1)} before its conference starts", "start"
+    else:
+        days = (date - conference.end).days
+        where, key = f"{days} day{'s' * (days != 1)} after its conference ends", "end"
+    return (
+        f"talk date {date} is {where} ({conference.id}: {conference.start} to "
+        f"{conference.end}); if it was given then (tutorials and sprints often are), set "
+        f"the conference's '{key}' to {date}, otherwise fix the talk's date"
+    )

@@ -31,6 +31,13 @@ class Position:
         return f"{self.path}:{self.line}:{self.column}"
 
 
+class ConferenceKind(enum.StrEnum):
+    """Whether an event is one conference or a series of evenings (a meetup)."""
+
+    conference = "conference"
+    meetup = "meetup"
+
+
 class TalkKind(enum.StrEnum):
     """What kind of session a talk is."""
 
@@ -55,6 +62,7 @@ class Conference:
     location: str | None = None
     url: str | None = None
     description: str | None = None
+    kind: ConferenceKind = ConferenceKind.conference
     position: Position | None = field(default=None, compare=False, repr=False)
 
     @property

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Final
 from conference_recaps.catalogue.model import (
     Chapter,
     Conference,
+    ConferenceKind,
     Position,
     Speaker,
     Talk,
@@ -52,6 +53,13 @@ if TYPE_CHECKING:
 
 _SLUG = re.compile(SLUG_PATTERN)
 _DATE = re.compile(DATE_PATTERN, re.ASCII)
+
+#: The longest title, name or other short text; long texts have their own bound. A title
+#: is repeated on many pages (sidebars, lists, feeds), so one huge title grows the site.
+MAX_TEXT: Final = 300
+#: The longest abstract or description.
+MAX_LONG_TEXT: Final = 50_000
+_LONG_TEXTS: Final = frozenset({"abstract", "description"})
 
 INVALID: Final = object()
 """Returned for a value already reported as a problem."""
@@ -118,8 +126,12 @@ class Reader:
             found[name] = (key, value)
         return found
 
-    def text(self, node: Node, name: str) -> Any:
-        """A non-empty text (stripped), ``None`` if null, or :data:`INVALID`."""
+    def text(self, node: Node, name: str, *, bounded: bool = True) -> Any:
+        """A non-empty text (stripped), ``None`` if null, or :data:`INVALID`.
+
+        A text longer than its bound is reported and cut there (not a URL: a cut URL
+        would be another address).
+        """
         if isinstance(node, ScalarNode):
             if node.is_null:
                 return None
@@ -127,6 +139,14 @@ class Reader:
             if not value:
                 self.error(node, f"'{name}' is empty; give a value or remove the key")
                 return INVALID
+            limit = MAX_LONG_TEXT if name in _LONG_TEXTS else MAX_TEXT
+            if bounded and len(value) > limit:
+                self.error(
+                    node,
+                    f"'{name}' is {len(value)} characters long, more than the {limit} it may "
+                    "have; it is cut there: shorten it",
+                )
+                value = value[: limit - 1] + "\u2026"
             return value
         if not isinstance(node, BadNode):
             self.error(node, f"'{name}' must be a text, not {describe(node)}")
@@ -157,7 +177,7 @@ class Reader:
             return INVALID
 
     def url(self, node: Node, name: str) -> Any:
-        value = self.text(node, name)
+        value = self.text(node, name, bounded=False)
         if isinstance(value, str) and not is_http_url(value):
             self.error(
                 node,
@@ -210,6 +230,10 @@ class Reader:
         value = self.choice(node, name, _KINDS)
         return TalkKind(value) if isinstance(value, str) else value
 
+    def conference_kind(self, node: Node, name: str) -> Any:
+        value = self.choice(node, name, _CONFERENCE_KINDS)
+        return ConferenceKind(value) if isinstance(value, str) else value
+
     def slugs(self, node: Node, name: str) -> Any:
         example = {"speakers": "andrew-godwin", "tags": "async, django"}.get(name, "a, b")
         return self.list_of(node, name, FieldType.slug, example)
@@ -221,66 +245,74 @@ class Reader:
         """A talk's chapters, in strictly increasing time (``None`` if null)."""
         if isinstance(node, ScalarNode) and node.is_null:
             return None
-        example = "{at: '5:12', title: Testing}"
         if not isinstance(node, SeqNode):
             if not isinstance(node, BadNode):
-                self.error(node, f"'{name}' must be a list, e.g. [{example}], not {describe(node)}")
+                self.error(
+                    node,
+                    f"'{name}' must be a list, e.g. [{_CHAPTER_EXAMPLE}], not {describe(node)}",
+                )
             return INVALID
         chapters: list[Chapter] = []
         ok = True
         last: tuple[int, Node] | None = None
         for item in node.items:
-            if not isinstance(item, MapNode):
-                if not isinstance(item, BadNode):
+            chapter, at = self._chapter(item)
+            if chapter is not None and at is not None:
+                seconds = chapter.seconds
+                if last is not None and seconds <= last[0]:
                     self.error(
-                        item,
-                        f"each chapter must be a mapping such as {example}, not {describe(item)}",
+                        at,
+                        f"chapter time {chapter.at} is not after the chapter before "
+                        f"(line {last[1].line}); list chapters in the order of the video",
                     )
+                    chapter = None
+                last = (seconds, at)
+            if chapter is None:
                 ok = False
-                continue
-            found = self.fields(item, _CHAPTER_KEYS, "a chapter")
-            good = len(found) * 2 == len(item.items)
-            values: dict[str, Any] = {}
-            for key in _CHAPTER_KEYS:
-                if key not in found:
-                    if key != "speakers":
-                        self.error(item, f"a chapter lacks the required key '{key}'")
-                        good = False
-                    continue
-                value_node = found[key][1]
-                value = (
-                    self.slugs(value_node, key) if key == "speakers" else self.text(value_node, key)
-                )
-                if value is INVALID or (value is None and key != "speakers"):
-                    if value is None:
-                        self.error(value_node, f"'{key}' is required; give it a value")
-                    good = False
-                elif value is not None:
-                    values[key] = value
-            if "at" in values:
-                seconds = parse_time(values["at"])
-                at_node = found["at"][1]
-                if seconds is None:
-                    self.error(
-                        at_node,
-                        f"chapter time {values['at']!r} must be minutes:seconds or "
-                        "hours:minutes:seconds, e.g. '5:12' or '1:05:12', as the source gives it",
-                    )
-                    good = False
-                else:
-                    if last is not None and seconds <= last[0]:
-                        self.error(
-                            at_node,
-                            f"chapter time {values['at']} is not after the chapter before "
-                            f"(line {last[1].line}); list chapters in the order of the video",
-                        )
-                        good = False
-                    last = (seconds, at_node)
-                    values["at"] = format_time(seconds)
-            if good:
-                chapters.append(Chapter(**values))
-            ok = ok and good
+            else:
+                chapters.append(chapter)
         return tuple(chapters) if ok else INVALID
+
+    def _chapter(self, item: Node) -> tuple[Chapter | None, Node | None]:
+        """One chapter and the node of its time; None for a chapter already reported."""
+        if not isinstance(item, MapNode):
+            if not isinstance(item, BadNode):
+                self.error(
+                    item,
+                    f"each chapter must be a mapping such as {_CHAPTER_EXAMPLE}, "
+                    f"not {describe(item)}",
+                )
+            return None, None
+        found = self.fields(item, _CHAPTER_KEYS, "a chapter")
+        good = len(found) * 2 == len(item.items)
+        values: dict[str, Any] = {}
+        for key in _CHAPTER_KEYS:
+            if key not in found:
+                if key != "speakers":
+                    self.error(item, f"a chapter lacks the required key '{key}'")
+                    good = False
+                continue
+            value_node = found[key][1]
+            value = self.slugs(value_node, key) if key == "speakers" else self.text(value_node, key)
+            if value is None and key != "speakers":
+                self.error(value_node, f"'{key}' is required; give it a value")
+            if value is INVALID or (value is None and key != "speakers"):
+                good = False
+            elif value is not None:
+                values[key] = value
+        at_node = found["at"][1] if "at" in found else None
+        if "at" in values:
+            seconds = parse_time(values["at"])
+            if seconds is None:
+                self.error(
+                    found["at"][1],
+                    f"chapter time {values['at']!r} must be minutes:seconds or "
+                    "hours:minutes:seconds, e.g. '5:12' or '1:05:12', as the source gives it",
+                )
+                good = False
+            else:
+                values["at"] = format_time(seconds)
+        return (Chapter(**values) if good else None), at_node
 
     def value(self, node: Node, spec: FieldSpec) -> Any:
         """The field's value read by its type, ``None`` if null, or :data:`INVALID`."""
@@ -288,6 +320,7 @@ class Reader:
 
 
 _KINDS = tuple(kind.value for kind in TalkKind)
+_CONFERENCE_KINDS = tuple(kind.value for kind in ConferenceKind)
 _READERS: dict[FieldType, Callable[[Reader, Node, str], Any]] = {
     FieldType.text: Reader.text,
     FieldType.slug: Reader.slug,
@@ -295,11 +328,13 @@ _READERS: dict[FieldType, Callable[[Reader, Node, str], Any]] = {
     FieldType.date: Reader.date,
     FieldType.url: Reader.url,
     FieldType.talk_kind: Reader.kind,
+    FieldType.conference_kind: Reader.conference_kind,
     FieldType.slug_list: Reader.slugs,
     FieldType.text_list: Reader.texts,
     FieldType.chapters: Reader.chapters,
 }
 _CHAPTER_KEYS = ("at", "title", "speakers")
+_CHAPTER_EXAMPLE = "{at: '5:12', title: Testing}"
 _FIELDS = {spec.list_name: {f.name: f for f in spec.fields} for spec in ENTRY_SPECS}
 
 
@@ -342,44 +377,11 @@ def _read_entry(reader: Reader, node: Node, spec: EntrySpec) -> ParsedEntry | No
         elif value is not None:
             values[name] = value
     ident = values.get("id")
-    label = f"{spec.noun} '{ident}'" if ident else f"a {spec.noun}"
-    for field_spec in spec.fields:
-        if not field_spec.required or field_spec.name in values:
-            continue
-        ok = False
-        if field_spec.name not in found:
-            reader.error(node, f"{label} lacks the required key '{field_spec.name}'")
-            continue
-        key, value_node = found[field_spec.name]
-        if isinstance(value_node, ScalarNode) and value_node.is_null:
-            reader.error(key, f"'{field_spec.name}' is required; give it a value")
-        # otherwise the value was invalid and is reported already
+    ok = _has_required(reader, node, spec, found, values) and ok
     id_node = found["id"][1] if "id" in found else node
     parsed = ParsedEntry(None, ident, (id_node.line, id_node.column))
     if spec is TALK:
-        if isinstance(ident, str) and not _talk_id(reader, id_node, ident, values):
-            ok = False
-            parsed.ident = None
-        if "conference" in values:
-            at = found["conference"][1]
-            parsed.refs.append(("conferences", values["conference"], (at.line, at.column)))
-        if "speakers" in found:
-            raw = found["speakers"][1]
-            raw_items = raw.items if isinstance(raw, SeqNode) else [raw]
-            parsed.mentions = tuple(
-                item.value.strip() for item in raw_items if isinstance(item, ScalarNode)
-            )
-        if "speakers" in values:
-            items = _items(found, "speakers")
-            for speaker, item in zip(values["speakers"], items, strict=True):
-                parsed.refs.append(("speakers", speaker, (item.line, item.column)))
-        for item in _chapter_speaker_nodes(found):
-            parsed.mentions += (item.value.strip(),)
-            if "chapters" in values:
-                parsed.refs.append(("speakers", item.value.strip(), (item.line, item.column)))
-        if "date" in values:
-            date_node = found["date"][1]
-            parsed.date_at = (date_node.line, date_node.column)
+        ok = _read_talk_links(reader, parsed, id_node, found, values) and ok
     if (
         spec is CONFERENCE
         and "start" in values
@@ -394,6 +396,68 @@ def _read_entry(reader: Reader, node: Node, spec: EntrySpec) -> ParsedEntry | No
     if ok:
         parsed.entry = spec.model(**values, position=reader.position(node))
     return parsed
+
+
+def _has_required(
+    reader: Reader,
+    node: MapNode,
+    spec: EntrySpec,
+    found: dict[str, tuple[ScalarNode, Node]],
+    values: dict[str, Any],
+) -> bool:
+    """Whether every required field has a valid value; a missing or null one is reported."""
+    ident = values.get("id")
+    label = f"{spec.noun} '{ident}'" if ident else f"a {spec.noun}"
+    ok = True
+    for field_spec in spec.fields:
+        if not field_spec.required or field_spec.name in values:
+            continue
+        ok = False
+        if field_spec.name not in found:
+            reader.error(node, f"{label} lacks the required key '{field_spec.name}'")
+            continue
+        key, value_node = found[field_spec.name]
+        if isinstance(value_node, ScalarNode) and value_node.is_null:
+            reader.error(key, f"'{field_spec.name}' is required; give it a value")
+        # otherwise the value was invalid and is reported already
+    return ok
+
+
+def _read_talk_links(
+    reader: Reader,
+    parsed: ParsedEntry,
+    id_node: Node,
+    found: dict[str, tuple[ScalarNode, Node]],
+    values: dict[str, Any],
+) -> bool:
+    """Note what a talk names (checked across files later); False if its id is malformed."""
+    ok = True
+    ident = values.get("id")
+    if isinstance(ident, str) and not _talk_id(reader, id_node, ident, values):
+        ok = False
+        parsed.ident = None
+    if "conference" in values:
+        at = found["conference"][1]
+        parsed.refs.append(("conferences", values["conference"], (at.line, at.column)))
+    if "speakers" in found:
+        raw = found["speakers"][1]
+        raw_items = raw.items if isinstance(raw, SeqNode) else [raw]
+        parsed.mentions = tuple(
+            item.value.strip() for item in raw_items if isinstance(item, ScalarNode)
+        )
+    if "speakers" in values:
+        items = _items(found, "speakers")
+        for speaker, item in zip(values["speakers"], items, strict=True):
+            parsed.refs.append(("speakers", speaker, (item.line, item.column)))
+    # A chapter's speakers are references too, and count as referenced speakers.
+    for item in _chapter_speaker_nodes(found):
+        parsed.mentions += (item.value.strip(),)
+        if "chapters" in values:
+            parsed.refs.append(("speakers", item.value.strip(), (item.line, item.column)))
+    if "date" in values:
+        date_node = found["date"][1]
+        parsed.date_at = (date_node.line, date_node.column)
+    return ok
 
 
 def _items(found: dict[str, tuple[ScalarNode, Node]], name: str) -> list[Node]:

@@ -19,7 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from conference_recaps.catalogue.model import Conference, Speaker, Talk, TalkKind
+from conference_recaps.catalogue.model import (
+    Conference,
+    ConferenceKind,
+    Speaker,
+    Talk,
+    TalkKind,
+)
 from conference_recaps.urls import HTTP_URL_PATTERN
 from conference_recaps.video import TIME_PATTERN
 
@@ -55,6 +61,8 @@ class FieldType(enum.Enum):
     """One of the :class:`TalkKind` values."""
     chapters = "chapters"
     """A list of chapters: ``at`` (``m:ss`` or ``h:mm:ss``), ``title``, optional ``speakers``."""
+    conference_kind = "conference_kind"
+    """One of the :class:`ConferenceKind` values."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +106,12 @@ CONFERENCE = EntrySpec(
         FieldSpec("location", FieldType.text, "City, region and country, or Online."),
         FieldSpec("url", FieldType.url, "The conference's own site (http or https)."),
         FieldSpec("description", FieldType.text, "A short description shown on its page."),
+        FieldSpec(
+            "kind",
+            FieldType.conference_kind,
+            "``conference`` (default) or ``meetup``: a series of evenings, not one event; "
+            "its page shows it as e.g. *meetup, 2008-2024, 90 talks*.",
+        ),
     ),
 )
 
@@ -135,7 +149,12 @@ TALK = EntrySpec(
         FieldSpec("speakers", FieldType.slug_list, "Ids of its speakers.", ref="speakers"),
         FieldSpec("kind", FieldType.talk_kind, "The kind of session (default ``talk``)."),
         FieldSpec("date", FieldType.date, "The day it was given (ISO date)."),
-        FieldSpec("abstract", FieldType.text, "The abstract, as plain text."),
+        FieldSpec(
+            "abstract",
+            FieldType.text,
+            "The abstract, in Markdown without HTML: paragraphs, lists, emphasis, links "
+            "(plain text reads the same).",
+        ),
         FieldSpec("video", FieldType.url, "The recording (http or https)."),
         FieldSpec("slides", FieldType.url, "The slides (http or https)."),
         FieldSpec("tags", FieldType.slug_list, "Topics, as slugs, e.g. ``[async, django]``."),
@@ -153,47 +172,47 @@ TALK = EntrySpec(
 ENTRY_SPECS = (CONFERENCE, SPEAKER, TALK)
 
 
+#: The JSON Schema of each field type's value.
+_TYPE_SCHEMAS: dict[FieldType, dict[str, Any]] = {
+    FieldType.text: {"type": "string", "minLength": 1},
+    FieldType.slug: {"type": "string", "pattern": SLUG_PATTERN},
+    FieldType.talk_id: {"type": "string", "pattern": TALK_ID_PATTERN},
+    FieldType.date: {"type": "string", "format": "date", "pattern": DATE_PATTERN},
+    FieldType.url: {"type": "string", "format": "uri", "pattern": HTTP_URL_PATTERN},
+    FieldType.text_list: {"type": "array", "items": {"type": "string", "minLength": 1}},
+    FieldType.slug_list: {
+        "type": "array",
+        "items": {"type": "string", "pattern": SLUG_PATTERN},
+        "uniqueItems": True,
+    },
+    FieldType.talk_kind: {"type": "string", "enum": [kind.value for kind in TalkKind]},
+    FieldType.conference_kind: {
+        "type": "string",
+        "enum": [kind.value for kind in ConferenceKind],
+    },
+    FieldType.chapters: {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": {
+                "at": {"type": "string", "pattern": TIME_PATTERN},
+                "title": {"type": "string", "minLength": 1},
+                "speakers": {
+                    "type": ["array", "null"],
+                    "items": {"type": "string", "pattern": SLUG_PATTERN},
+                    "uniqueItems": True,
+                },
+            },
+            "required": ["at", "title"],
+            "additionalProperties": False,
+        },
+    },
+}
+
+
 def field_schema(spec: FieldSpec) -> dict[str, Any]:
     """The JSON Schema of one field; optional fields also accept ``null``."""
-    schema: dict[str, Any]
-    if spec.type is FieldType.text:
-        schema = {"type": "string", "minLength": 1}
-    elif spec.type is FieldType.slug:
-        schema = {"type": "string", "pattern": SLUG_PATTERN}
-    elif spec.type is FieldType.talk_id:
-        schema = {"type": "string", "pattern": TALK_ID_PATTERN}
-    elif spec.type is FieldType.date:
-        schema = {"type": "string", "format": "date", "pattern": DATE_PATTERN}
-    elif spec.type is FieldType.url:
-        schema = {"type": "string", "format": "uri", "pattern": HTTP_URL_PATTERN}
-    elif spec.type is FieldType.text_list:
-        schema = {"type": "array", "items": {"type": "string", "minLength": 1}}
-    elif spec.type is FieldType.chapters:
-        schema = {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "at": {"type": "string", "pattern": TIME_PATTERN},
-                    "title": {"type": "string", "minLength": 1},
-                    "speakers": {
-                        "type": ["array", "null"],
-                        "items": {"type": "string", "pattern": SLUG_PATTERN},
-                        "uniqueItems": True,
-                    },
-                },
-                "required": ["at", "title"],
-                "additionalProperties": False,
-            },
-        }
-    elif spec.type is FieldType.slug_list:
-        schema = {
-            "type": "array",
-            "items": {"type": "string", "pattern": SLUG_PATTERN},
-            "uniqueItems": True,
-        }
-    else:
-        schema = {"type": "string", "enum": [kind.value for kind in TalkKind]}
+    schema: dict[str, Any] = _TYPE_SCHEMAS[spec.type]
     schema = {"description": spec.help, **schema}
     if not spec.required:
         if spec.type in (FieldType.text_list, FieldType.slug_list, FieldType.chapters):

@@ -1,8 +1,10 @@
 """The ``recaps`` command: what contributors and CI run from the site's root.
 
-Each subcommand lives in its own module exposing ``register(subparsers)``; the
-module's ``run(args)`` returns the exit code. Problems are printed as
-``path:line:col: message`` and, under GitHub Actions, as annotations too.
+The commands and their arguments are described as data in
+:mod:`conference_recaps.commands` (the docs render the same description); each command
+names its implementation, a ``run(args)`` function in one module of this package that
+returns the exit code and is imported only when the command runs. Problems are printed
+as ``path:line:col: message`` and, under GitHub Actions, as annotations too.
 """
 
 from __future__ import annotations
@@ -12,26 +14,22 @@ import importlib
 import sys
 from typing import TYPE_CHECKING
 
-from conference_recaps import __version__
+from conference_recaps import commands
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
-#: Subcommand modules, in the order ``recaps --help`` lists them.
-COMMANDS = ("check", "new", "importers", "links", "schema")
+    from collections.abc import Callable, Sequence
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser, with one subparser per command module."""
-    parser = argparse.ArgumentParser(
-        prog="recaps",
-        description="Check, scaffold and import content for the conference recaps site.",
-    )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name in COMMANDS:
-        importlib.import_module(f"conference_recaps.cli.{name}").register(subparsers)
-    return parser
+    """The argument parser of every command."""
+    return commands.build_parser()
+
+
+def resolve(target: str) -> Callable[[argparse.Namespace], int]:
+    """The function a command's ``module:function`` names."""
+    module, _, function = target.partition(":")
+    run: Callable[[argparse.Namespace], int] = getattr(importlib.import_module(module), function)
+    return run
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -39,7 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        code: int = args.run(args)
+        code: int = resolve(args.run)(args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -9,6 +9,9 @@ say ``warning:``), sorted by file and line, then a summary. The exit status is 1
 is any error; warnings alone pass. Under GitHub Actions (``GITHUB_ACTIONS=true``) every
 problem is also printed as a workflow annotation, so it shows on the pull request's line.
 
+When the site has a tag vocabulary (``tags.yaml``), every talk's tags are checked
+against it: an alias written as a tag is an error, a tag outside it a warning.
+
 The settings (``recaps_catalogue``, ``recaps_catalogue_dir``, ``recaps_recaps_dir``) are
 read from ``conf.py`` without running it: only plain ``recaps_* = "..."`` assignments
 count, anything else gets the default. The checks are the build's own: the same loader
@@ -25,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from conference_recaps.catalogue.loader import catalogue_files, load_catalogue, site_path
+from conference_recaps.catalogue.tags import check_tags, read_vocabulary
 from conference_recaps.config import PREFIX, RecapsConfig, config_fields
 from conference_recaps.diagnostics import Problem, Subtype
 from conference_recaps.frontmatter import read_front_matter
@@ -34,22 +38,6 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from conference_recaps.catalogue.model import Catalogue
-
-
-def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
-        "check",
-        help="validate the catalogue and every recap's front matter",
-        description=(__doc__ or "").split("\n\n")[0],
-    )
-    parser.add_argument(
-        "--root",
-        type=Path,
-        default=Path(),
-        metavar="DIR",
-        help="the site's root, holding conf.py (default: the current directory)",
-    )
-    parser.set_defaults(run=run)
 
 
 def read_settings(root: Path) -> tuple[RecapsConfig, list[Problem]]:
@@ -155,6 +143,10 @@ def run(args: argparse.Namespace) -> int:
     recaps = recap_files(root, settings)
     problems += catalogue_problems
     problems += check_recaps(root, recaps, catalogue)
+    vocabulary, vocabulary_problems = read_vocabulary(root)
+    problems += vocabulary_problems
+    if vocabulary is not None:
+        problems += check_tags(root, catalogue, vocabulary)
     problems.sort(key=lambda p: (p.path, p.line, p.column, p.message))
     for problem in problems:
         print(format_problem(problem))

@@ -31,9 +31,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from conference_recaps import __version__
 from conference_recaps.cli.new import NewError, Site
 from conference_recaps.diagnostics import Problem, Subtype
+from conference_recaps.version import __version__
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -66,41 +66,6 @@ class TalkLink:
     talk: Talk
     field: str  # "video" or "slides"
     url: str
-
-
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``recaps links``."""
-    parser = subparsers.add_parser(
-        "links",
-        help="report talks whose video or slides link is dead (needs network access)",
-        description=(
-            "Fetch every video and slides address in the catalogue and report the dead "
-            "ones as path:line:col: message. Exit code 1 if any is dead."
-        ),
-    )
-    parser.add_argument("--conference", metavar="ID", help="only the talks of this conference")
-    parser.add_argument(
-        "--timeout",
-        type=float,
-        default=20.0,
-        metavar="SECONDS",
-        help="how long to wait for each server (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--workers",
-        type=int,
-        default=8,
-        metavar="N",
-        help="how many addresses to fetch at once (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--root",
-        type=Path,
-        default=Path(),
-        metavar="DIR",
-        help="the site's root, where conf.py is (default: the current folder)",
-    )
-    parser.set_defaults(run=run)
 
 
 def talk_links(catalogue: Catalogue, conference: str | None = None) -> list[TalkLink]:

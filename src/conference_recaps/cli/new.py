@@ -28,8 +28,10 @@ import yaml
 from conference_recaps.catalogue.loader import catalogue_files, load_catalogue
 from conference_recaps.catalogue.model import Catalogue
 from conference_recaps.catalogue.schema import SLUG_PATTERN
+from conference_recaps.commands import RECAP_KINDS
 from conference_recaps.config import PREFIX, RecapsConfig, config_fields
-from conference_recaps.frontmatter import RecapKind
+from conference_recaps.importers.merge import add_entry
+from conference_recaps.importers.sources import SourceError
 from conference_recaps.text import slugify
 from conference_recaps.urls import is_http_url
 
@@ -39,8 +41,6 @@ if TYPE_CHECKING:
     from conference_recaps.catalogue.model import Conference
     from conference_recaps.diagnostics import Problem
 
-#: The kinds of recap the front matter accepts, the first being the default.
-RECAP_KINDS = tuple(kind.value for kind in RecapKind)
 
 #: How many matching conferences the interactive chooser lists.
 MAX_CHOICES = 15
@@ -55,68 +55,6 @@ class NewError(Exception):
     def __init__(self, message: str, code: int = 1) -> None:
         super().__init__(message)
         self.code = code
-
-
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``recaps new`` and its flags."""
-    parser = subparsers.add_parser(
-        "new",
-        help="scaffold a recap post for a conference (asks in a terminal, or takes flags)",
-        description=(
-            "Write recaps/<year>/<slug>.md with valid front matter and a skeleton. In a "
-            "terminal it asks for whatever the flags leave out; otherwise --conference, "
-            "--title and --author are required."
-        ),
-    )
-    parser.add_argument(
-        "--conference",
-        metavar="ID",
-        help="the conference's id in the catalogue (with --new-conference: the new id)",
-    )
-    parser.add_argument("--title", help="the recap's title")
-    parser.add_argument(
-        "--author",
-        action="append",
-        dest="authors",
-        metavar="NAME",
-        help="an author's name; repeat for each author",
-    )
-    parser.add_argument(
-        "--kind",
-        choices=RECAP_KINDS,
-        help=f"what the recap is (default: {RECAP_KINDS[0]})",
-    )
-    parser.add_argument(
-        "--date", metavar="YYYY-MM-DD", help="the recap's publication date (default: today)"
-    )
-    parser.add_argument(
-        "--slug",
-        help="the file name without .md, a lowercase slug (default: made from the title)",
-    )
-    parser.add_argument(
-        "--root",
-        type=Path,
-        default=Path(),
-        metavar="DIR",
-        help="the site's root, where conf.py is (default: the current folder)",
-    )
-    group = parser.add_argument_group(
-        "a new conference",
-        "Add the conference to the catalogue first (its id is --conference, or made from --name).",
-    )
-    group.add_argument(
-        "--new-conference",
-        action="store_true",
-        help="append a new conference to the catalogue before writing the recap",
-    )
-    group.add_argument("--name", help="the new conference's name, e.g. 'DjangoCon US 2019'")
-    group.add_argument("--start", metavar="YYYY-MM-DD", help="the new conference's first day")
-    group.add_argument(
-        "--end", metavar="YYYY-MM-DD", help="the new conference's last day (default: --start)"
-    )
-    group.add_argument("--location", help="the new conference's city and country, or 'Online'")
-    group.add_argument("--url", help="the new conference's own site (http or https)")
-    parser.set_defaults(run=run)
 
 
 # -- values -----------------------------------------------------------------------------
@@ -264,72 +202,19 @@ def _dump(data: Any, *, flow: bool | None = None) -> str:
     )
 
 
-def insert_conference(text: str, entry: dict[str, Any], path: str) -> str:
-    """``text`` with ``entry`` appended to its ``conferences`` list; nothing else changes.
-
-    The entry goes after the list's last item, indented like the items already there,
-    so comments, quoting and the order of everything else stay as they were.
-    """
-    from ruamel.yaml import YAML  # noqa: PLC0415 (round-trip parsing only for this)
-    from ruamel.yaml.error import YAMLError  # noqa: PLC0415
-
-    newline = "\r\n" if "\r\n" in text else "\n"
-    lines = text.splitlines(keepends=True)
-    try:
-        data = YAML(typ="rt").load(text)
-    except YAMLError as exc:
-        raise NewError(f"{path} does not parse ({exc}); fix it first (recaps check)") from None
-    block = _dump([entry], flow=False)
-    if data is None or (hasattr(data, "keys") and "conferences" not in data):
-        if data is not None and not hasattr(data, "lc"):
-            raise NewError(f"{path} is not a mapping of conferences, speakers and talks")
-        prefix = "" if not text or text.endswith(("\n", "\r")) else newline
-        return text + prefix + "conferences:" + newline + _indent(block, "  ", newline)
-    if not hasattr(data, "keys"):
-        raise NewError(f"{path} is not a mapping of conferences, speakers and talks")
-    conferences = data["conferences"]
-    key_line = data.lc.key("conferences")[0]
-    if conferences is None or (isinstance(conferences, list) and not conferences):
-        # ``conferences:`` or ``conferences: []``: the list starts under the key.
-        head = re.sub(r"\[\s*\]", "", lines[key_line].rstrip("\r\n")).rstrip()
-        lines[key_line] = head + newline
-        return "".join(
-            [*lines[: key_line + 1], _indent(block, "  ", newline), *lines[key_line + 1 :]]
-        )
-    flow = getattr(getattr(conferences, "fa", None), "flow_style", lambda: False)()
-    if not isinstance(conferences, list) or flow:
-        raise NewError(
-            f"{path}: the conferences list is not written one entry per block; add the "
-            "conference by hand"
-        )
-    first_line = data.lc.value("conferences")[0]  # where the list's first "-" is
-    dash = re.match(r"^(\s*)-", lines[first_line])
-    indent = dash.group(1) if dash else "  "
-    keys = list(data.keys())
-    following = keys[keys.index("conferences") + 1 :]
-    end = data.lc.key(following[0])[0] if following else len(lines)
-    while end > key_line + 1 and (not lines[end - 1].strip() or _is_top_comment(lines[end - 1])):
-        end -= 1
-    if end == len(lines) and lines and not lines[-1].endswith(("\n", "\r")):
-        lines[-1] += newline
-    return "".join([*lines[:end], _indent(block, indent, newline), *lines[end:]])
-
-
-def _is_top_comment(line: str) -> bool:
-    return line.startswith("#")
-
-
-def _indent(block: str, indent: str, newline: str) -> str:
-    return "".join(indent + line + newline for line in block.splitlines())
-
-
 def add_conference(site: Site, entry: dict[str, Any]) -> Path:
-    """Append the conference to the main catalogue file; undo it if the catalogue breaks."""
+    """Add the conference to the main catalogue file; undo it if the catalogue breaks.
+
+    The importers' round-trip merger writes it, so the file keeps its comments, quoting
+    and layout, and the conference goes at its place by start date.
+    """
     path = site.root / site.settings.catalogue
     before = path.read_text(encoding="utf-8") if path.exists() else ""
     old_errors = {str(p) for p in site.problems if p.is_error}
-    after = insert_conference(before, entry, site.settings.catalogue)
-    path.write_text(after, encoding="utf-8")
+    try:
+        add_entry(path, "conferences", entry)
+    except SourceError as exc:
+        raise NewError("; ".join(str(p) for p in exc.problems)) from None
     site.reload()
     new_errors = [p for p in site.problems if p.is_error and str(p) not in old_errors]
     if entry["id"] not in site.catalogue.conferences or new_errors:
@@ -544,6 +429,22 @@ def new_conference(site: Site, args: argparse.Namespace, prompter: Prompter) -> 
         ident = prompter.ask("Conference id", free_id, _slug(name))
     else:
         ident = free_id(_slug(name))
+    start, end = _conference_dates(args, prompter)
+    location, url = _conference_place(args, prompter)
+    return conference_entry(
+        ident,
+        name=name,
+        start=start,
+        end=end,
+        location=location,
+        url=url,
+    )
+
+
+def _conference_dates(
+    args: argparse.Namespace, prompter: Prompter
+) -> tuple[datetime.date, datetime.date]:
+    """The new conference's first and last day (the last defaults to the first)."""
     if args.start:
         start = parse_date(args.start, "--start")
     else:
@@ -556,31 +457,41 @@ def new_conference(site: Site, args: argparse.Namespace, prompter: Prompter) -> 
         return end
 
     if args.end:
-        end = check_end(args.end)
-    elif ask:
-        end = prompter.ask("Last day (YYYY-MM-DD)", check_end, start.isoformat())
-    else:
-        end = start
+        return start, check_end(args.end)
+    if prompter.interactive:
+        return start, prompter.ask("Last day (YYYY-MM-DD)", check_end, start.isoformat())
+    return start, start
+
+
+def _conference_place(args: argparse.Namespace, prompter: Prompter) -> tuple[str, str | None]:
+    """The new conference's location (spaces tidied) and own site, both optional."""
     location = args.location
-    if location is None and ask:
+    if location is None and prompter.interactive:
         location = prompter.ask("Location (city, country, or Online; optional)", str, "")
     url = args.url
     if url is not None:
         url = check_url(url)
-    elif ask:
+    elif prompter.interactive:
         url = prompter.ask(
             "The conference's site (http or https; optional)",
             lambda t: check_url(t) if t else "",
             "",
         )
-    return conference_entry(
-        ident,
-        name=name,
-        start=start,
-        end=end,
-        location=" ".join((location or "").split()),
-        url=url,
-    )
+    return " ".join((location or "").split()), url
+
+
+def _ask_kind(prompter: Prompter) -> str:
+    """The recap's kind: asked in a terminal, else the default."""
+    if not prompter.interactive:
+        return RECAP_KINDS[0]
+
+    def check_kind(text: str) -> str:
+        if text not in RECAP_KINDS:
+            raise NewError(f"use one of {', '.join(RECAP_KINDS)}")
+        return text
+
+    kind: str = prompter.ask(f"Kind ({', '.join(RECAP_KINDS)})", check_kind, RECAP_KINDS[0])
+    return kind
 
 
 def plan_recap(site: Site, args: argparse.Namespace, prompter: Prompter) -> RecapPlan:
@@ -616,18 +527,7 @@ def plan_recap(site: Site, args: argparse.Namespace, prompter: Prompter) -> Reca
             "Authors (comma-separated names)",
             lambda t: tuple(check_text(a, "an author") for a in t.split(",")),
         )
-    kind = args.kind
-    if kind is None:
-        if prompter.interactive:
-
-            def check_kind(text: str) -> str:
-                if text not in RECAP_KINDS:
-                    raise NewError(f"use one of {', '.join(RECAP_KINDS)}")
-                return text
-
-            kind = prompter.ask(f"Kind ({', '.join(RECAP_KINDS)})", check_kind, RECAP_KINDS[0])
-        else:
-            kind = RECAP_KINDS[0]
+    kind = args.kind if args.kind is not None else _ask_kind(prompter)
     date = parse_date(args.date, "--date") if args.date else datetime.date.today()
     slug = check_slug(args.slug, "--slug") if args.slug else _slug(title)
     if not slug:

@@ -11,25 +11,12 @@ catalogue field, or check that it is current::
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from conference_recaps.catalogue.schema import SCHEMA_FILE, schema_text
+from conference_recaps.catalogue.schema import schema_text
 
 if TYPE_CHECKING:
     import argparse
-
-
-def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
-        "schema",
-        help="write the catalogue's JSON Schema (talks.schema.json) from the model",
-        description=(__doc__ or "").split("\n\n")[0],
-    )
-    parser.add_argument("--check", action="store_true", help="exit 1 if the file is stale")
-    parser.add_argument(
-        "--output", type=Path, default=SCHEMA_FILE, metavar="FILE", help="where to write it"
-    )
-    parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -7,7 +7,8 @@
 - :mod:`.api`: the static JSON API and CSV (open data);
 - :mod:`.calendar`: an iCalendar file per conference;
 - :mod:`.sitemap`: ``sitemap.xml`` and ``robots.txt``;
-- :mod:`.search`: the Pagefind search index and page;
+- :mod:`.search`: what the search indexes (each page's filters) and the search page;
+- :mod:`.pagefind`: the Pagefind index itself: running it, when, and in one order;
 - :mod:`.notfound`: the 404 page.
 """
 
@@ -21,6 +22,7 @@ from conference_recaps.discovery.feeds import setup_feeds
 from conference_recaps.discovery.jsonld import setup_jsonld
 from conference_recaps.discovery.notfound import setup_notfound
 from conference_recaps.discovery.opengraph import setup_opengraph
+from conference_recaps.discovery.pagefind import setup_pagefind
 from conference_recaps.discovery.search import setup_search
 from conference_recaps.discovery.site import setup_site
 from conference_recaps.discovery.sitemap import setup_sitemap
@@ -39,4 +41,5 @@ def setup_discovery(app: Sphinx) -> None:
     setup_calendar(app)
     setup_sitemap(app)
     setup_search(app)
+    setup_pagefind(app)
     setup_notfound(app)

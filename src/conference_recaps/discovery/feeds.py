@@ -50,6 +50,7 @@ from conference_recaps.discovery.site import (
     speaker_names,
     talk_date,
 )
+from conference_recaps.fingerprint import code_fingerprint
 from conference_recaps.pages.site import RecapInfo, Site
 from conference_recaps.text import kind_label
 from conference_recaps.urls import catalogue_page, is_http_url, page_exists, tag_slug
@@ -260,10 +261,24 @@ def _write(
         feed.link([own, {"href": page, "rel": "alternate"}], replace=True)
         path = outdir / relpath
         path.parent.mkdir(parents=True, exist_ok=True)
-        data = feed.atom_str(pretty=True) if kind == "atom" else feed.rss_str(pretty=True)
+        data = feed.atom_str(pretty=True) if kind == "atom" else _rss_bytes(feed)
         path.write_bytes(data)
         paths.append(path)
     return paths
+
+
+def _rss_bytes(feed: FeedGenerator) -> bytes:
+    """The RSS document, its channel ``<description>`` escaped as HTML.
+
+    Atom's ``<subtitle>`` is text, but RSS readers render the channel's
+    ``<description>`` as HTML, so a conference named ``<script>...`` would run there.
+    """
+    plain = feed.subtitle()
+    feed.subtitle(html.escape(plain))
+    try:
+        return bytes(feed.rss_str(pretty=True))
+    finally:
+        feed.subtitle(plain)
 
 
 def _finish(feed: FeedGenerator, dates: list[datetime.datetime]) -> None:
@@ -282,8 +297,6 @@ class FeedInputs:
     """
 
     def __init__(self, app: Sphinx, site: Site) -> None:
-        # Imported here: the package's __init__ imports this module while it initialises.
-        from conference_recaps import _code_fingerprint  # noqa: PLC0415
 
         self.builder = app.builder
         self.site = site
@@ -292,7 +305,7 @@ class FeedInputs:
         self.pages = OutputDigests.load(self.outdir, self.pages_path)
         config = app.config
         self.common = digest(
-            _code_fingerprint(),
+            code_fingerprint(),
             importlib.metadata.version("feedgen"),
             config.project,
             config.language,

@@ -36,14 +36,15 @@ from conference_recaps.importers.records import (
     guess_kind,
 )
 from conference_recaps.importers.sources import (
-    SLUG_RE,
     SourceError,
     optional_str,
     parse_date,
     problem,
     read_json,
 )
-from conference_recaps.text import slugify
+from conference_recaps.importers.sources import (
+    conference_id as source_conference_id,
+)
 from conference_recaps.urls import is_http_url
 
 _VIDEO_HOSTS = ("youtube.com", "youtu.be", "vimeo.com", "media.ccc.de", "peertube")
@@ -94,13 +95,8 @@ def read_pretalx(path: Path, conference_id: str | None = None) -> ImportBatch:
     title = optional_str(conference.get("title"))
     if title is None:
         raise SourceError([problem(path, "missing required field 'schedule.conference.title'")])
-    if conference_id is None:
-        acronym = optional_str(conference.get("acronym")) or title
-        conference_id = slugify(acronym, fallback="conference")
-    elif not SLUG_RE.fullmatch(conference_id):
-        raise SourceError(
-            [problem(path, f"--conference-id {conference_id!r} is not a lowercase slug")]
-        )
+    acronym = optional_str(conference.get("acronym")) or title
+    conference_id = source_conference_id(conference_id, acronym, path)
     days = conference.get("days")
     if not isinstance(days, list):
         raise SourceError([problem(path, "missing 'schedule.conference.days' (a list)")])
@@ -124,13 +120,7 @@ def read_pretalx(path: Path, conference_id: str | None = None) -> ImportBatch:
                 elif record is not None:
                     batch.talks.append(record)
 
-    start = parse_date(conference.get("start"))
-    end = parse_date(conference.get("end"))
-    dates = sorted(t.date for t in batch.talks if t.date is not None)
-    if start is None and dates:
-        start = dates[0]
-    if end is None and dates:
-        end = dates[-1]
+    start, end = batch.dates(parse_date(conference.get("start")), parse_date(conference.get("end")))
     base_url = schedule.get("base_url")
     url = base_url.strip() if isinstance(base_url, str) and is_http_url(base_url) else None
     batch.conference = ConferenceRecord(

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from conference_recaps.diagnostics import Problem, Subtype
+from conference_recaps.text import slugify
 
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
@@ -70,3 +71,12 @@ def parse_date(value: object) -> datetime.date | None:
 def optional_str(value: object) -> str | None:
     """A non-blank string, else ``None``."""
     return value if isinstance(value, str) and value.strip() else None
+
+
+def conference_id(given: str | None, name: str, where: Path) -> str:
+    """``--conference-id`` if given (it must be a slug), else a slug of ``name``."""
+    if given is None:
+        return slugify(name, fallback="conference")
+    if not SLUG_RE.fullmatch(given):
+        raise SourceError([problem(where, f"--conference-id {given!r} is not a lowercase slug")])
+    return given

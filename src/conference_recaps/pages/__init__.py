@@ -40,6 +40,7 @@ from conference_recaps.pages.generate import (
     environment_stamp,
     is_page_builder,
     outdated_pages,
+    remove_removed_docs,
     remove_stale,
     write_pages,
 )
@@ -210,6 +211,7 @@ def setup_pages(app: Sphinx) -> None:
     build = PageBuild()
     app.connect("config-inited", _add_templates)
     app.connect("builder-inited", build.builder_inited)
+    app.connect("env-get-outdated", remove_removed_docs)
     app.connect("env-get-updated", build.env_get_updated)
     app.connect("html-page-context", build.page_context)
     app.connect("doctree-resolved", build.fill_home)

@@ -86,6 +86,7 @@ def conference_pages(site: Site) -> Iterator[Page]:
                     url=conference.url,
                     description=conference.description,
                     year=conference.year,
+                    kind=conference.kind.value,
                 ),
                 talk_count=len(talks),
                 days=tuple(

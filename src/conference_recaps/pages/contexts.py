@@ -260,6 +260,7 @@ class ConferenceFacts:
     url: str | None
     description: str | None
     year: int
+    kind: str = "conference"  # or "meetup": a series of evenings over the years
 
 
 @dataclass(frozen=True, slots=True)

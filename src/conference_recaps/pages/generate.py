@@ -36,19 +36,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
+from markupsafe import Markup
+from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util import logging
 from sphinx.util.display import status_iterator
 from sphinx.util.osutil import relative_uri
 from sphinx.util.parallel import ParallelTasks, parallel_available
 
+from conference_recaps.abstracts import render_abstract
+from conference_recaps.fingerprint import code_fingerprint
 from conference_recaps.text import kind_label, long_date
 from conference_recaps.urls import catalogue_page, index_page, safe_url
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Sequence, Set
 
     from sphinx.application import Sphinx
-    from sphinx.builders.html import StandaloneHTMLBuilder
     from sphinx.environment import BuildEnvironment
 
     from conference_recaps.pages.contexts import PageContext
@@ -103,9 +106,16 @@ def body_environment() -> jinja2.Environment:
     env.filters["long_date"] = long_date
     env.filters["kind_label"] = kind_label
     env.filters["paragraphs"] = paragraphs
+    env.filters["abstract"] = abstract_html
     env.globals["catalogue_page"] = catalogue_page
     env.globals["index_page"] = index_page
     return env
+
+
+def abstract_html(text: str | None, title: str = "", speakers: Any = ()) -> Markup:
+    """An abstract as safe HTML; ``speakers`` are ``(page, name)`` pairs or names."""
+    names = [s[1] if isinstance(s, tuple | list) else str(s) for s in speakers]
+    return render_abstract(text, title=title, speakers=names)
 
 
 def paragraphs(text: str | None) -> list[str]:
@@ -284,6 +294,36 @@ def remove_stale(builder: StandaloneHTMLBuilder, names: Iterable[str]) -> None:
                 path.parent.rmdir()
 
 
+def remove_removed_docs(
+    app: Sphinx,
+    env: BuildEnvironment,
+    added: Set[str],
+    changed: Set[str],
+    removed: Set[str],
+) -> list[str]:
+    """Delete the pages of removed documents, and the folders that leaves empty.
+
+    Sphinx never deletes the page of a document that was removed or renamed: after an
+    incremental build the old page stayed in the output, was served by ``make serve`` and
+    indexed by Pagefind. Deleting it when Sphinx reports the document removed makes an
+    incremental build write what a clean build writes.
+    """
+    builder = app.builder
+    if not isinstance(builder, StandaloneHTMLBuilder):
+        return []
+    outdir = Path(app.outdir).resolve()
+    for docname in sorted(removed):
+        page = Path(builder.get_outfilename(docname)).resolve()
+        if outdir not in page.parents or not page.is_file():
+            continue
+        page.unlink()
+        folder = page.parent
+        while folder != outdir and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+    return []
+
+
 def outdated_pages(
     builder: StandaloneHTMLBuilder, pages: Iterable[Page], state: State, global_stamp: str
 ) -> tuple[list[Page], dict[str, str]]:
@@ -305,10 +345,8 @@ def outdated_pages(
 
 def environment_stamp(app: Sphinx, env: BuildEnvironment) -> str:
     """What every generated page depends on besides its own context."""
-    # Imported here: the package's __init__ imports this module while it initialises.
-    from conference_recaps import _code_fingerprint  # noqa: PLC0415
 
     builder = app.builder
     build_info = getattr(builder, "build_info", None)
     config_hash = getattr(build_info, "config_hash", "") if build_info else ""
-    return digest(STATE_VERSION, builder.name, _code_fingerprint(), templates_stamp(), config_hash)
+    return digest(STATE_VERSION, builder.name, code_fingerprint(), templates_stamp(), config_hash)

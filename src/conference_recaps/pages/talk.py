@@ -1,13 +1,14 @@
 """Talk pages, ``/talks/<conference-id>/<slug>/``: one per talk of the catalogue.
 
 A talk page shows the title, speakers, conference, date, kind, tags, the abstract
-(escaped, paragraphs kept), the video and slides links, every recap that mentions the
-talk (linking to the card or link itself), the previous and next talk of the same
-conference, the video's chapters (each a link to the video at that moment, where the
-host has such links; ``chapters.html``) and up to six related talks as cards
-(:mod:`conference_recaps.catalogue.related`, ``related.html``). Everything shown is in
-the page's context, so a change to any of it (a speaker renamed, a related talk retitled,
-a recap that starts mentioning the talk) rewrites the page, and nothing else does.
+(Markdown made safe by :func:`conference_recaps.abstracts.render_abstract`), the video
+and slides links, every recap that mentions the talk (linking to the card or link
+itself), the previous and next talk of the same conference, the video's chapters (each
+a link to the video at that moment, where the host has such links; ``chapters.html``)
+and up to six related talks as cards (:mod:`conference_recaps.catalogue.related`,
+``related.html``). Everything shown is in the page's context, so a change to any of it
+(a speaker renamed, a related talk retitled, a recap that starts mentioning the talk)
+rewrites the page, and nothing else does.
 """
 
 from __future__ import annotations

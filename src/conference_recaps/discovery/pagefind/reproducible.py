@@ -15,11 +15,6 @@ change, never by a rebuild), and the entry file pointed at the renamed metadata.
 files are read and written with a small CBOR codec that covers what Pagefind writes; a
 file it cannot read back byte for byte is left alone and reported, so a future Pagefind
 format fails loudly instead of being rewritten wrongly.
-
-Sphinx never deletes the page of a document that was removed or renamed: after an
-incremental build the old page stayed in the output, was served by ``make serve`` and
-indexed by Pagefind. :func:`_remove_stale_pages` deletes it when Sphinx reports the
-document removed, so an incremental build writes what a clean build writes.
 """
 
 from __future__ import annotations
@@ -31,16 +26,11 @@ import struct
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sphinx.builders.html import StandaloneHTMLBuilder
-
 from conference_recaps.diagnostics import Subtype, warn
-from conference_recaps.discovery.search import BUNDLE_DIR
+from conference_recaps.discovery.pagefind.runner import BUNDLE_DIR
 
 if TYPE_CHECKING:
-    from collections.abc import Set
-
     from sphinx.application import Sphinx
-    from sphinx.environment import BuildEnvironment
 
 #: Pagefind's files start with this signature once decompressed.
 SIGNATURE = b"pagefind_dcd"
@@ -59,22 +49,25 @@ class FormatError(ValueError):
 # strings, arrays and maps of definite length, always in the shortest form.
 
 
-def _decode(data: bytes, at: int) -> tuple[Any, int]:
+def _read_head(data: bytes, at: int) -> tuple[int, int, int]:
+    """An item's major type and count (or value), and where what follows it starts."""
     if at >= len(data):
         raise FormatError("truncated CBOR")
     head = data[at]
     major, info = head >> 5, head & 31
     at += 1
     if info < 24:
-        count = info
-    elif info <= 27:
+        return major, info, at
+    if info <= 27:
         size = 1 << (info - 24)
         if at + size > len(data):
             raise FormatError("truncated CBOR")
-        count = int.from_bytes(data[at : at + size], "big")
-        at += size
-    else:
-        raise FormatError(f"unsupported CBOR head 0x{head:02x}")
+        return major, int.from_bytes(data[at : at + size], "big"), at + size
+    raise FormatError(f"unsupported CBOR head 0x{head:02x}")
+
+
+def _decode(data: bytes, at: int) -> tuple[Any, int]:
+    major, count, at = _read_head(data, at)
     if major == 0:
         return count, at
     if major == 1:
@@ -205,7 +198,7 @@ def stabilise_bundle(bundle: Path) -> None:
     )
 
 
-def _stabilise_search_index(app: Sphinx, exception: BaseException | None) -> None:
+def stabilise_search_index(app: Sphinx, exception: BaseException | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
     bundle = Path(app.outdir) / BUNDLE_DIR
@@ -216,37 +209,7 @@ def _stabilise_search_index(app: Sphinx, exception: BaseException | None) -> Non
     except FormatError as error:
         warn(
             f"the search index was left as Pagefind wrote it, so two builds may differ: "
-            f"{error}; update conference_recaps.reproducible for this Pagefind version",
+            f"{error}; update {__name__} for this Pagefind version",
             Subtype.search,
             location=None,
         )
-
-
-def _remove_stale_pages(
-    app: Sphinx,
-    env: BuildEnvironment,
-    added: Set[str],
-    changed: Set[str],
-    removed: Set[str],
-) -> list[str]:
-    """Delete the pages of removed documents, and the folders that leaves empty."""
-    builder = app.builder
-    if not isinstance(builder, StandaloneHTMLBuilder):
-        return []
-    outdir = Path(app.outdir).resolve()
-    for docname in sorted(removed):
-        page = Path(builder.get_outfilename(docname)).resolve()
-        if outdir not in page.parents or not page.is_file():
-            continue
-        page.unlink()
-        folder = page.parent
-        while folder != outdir and not any(folder.iterdir()):
-            folder.rmdir()
-            folder = folder.parent
-    return []
-
-
-def setup_reproducible(app: Sphinx) -> None:
-    app.connect("env-get-outdated", _remove_stale_pages)
-    # After the search part has run Pagefind (priority 900).
-    app.connect("build-finished", _stabilise_search_index, priority=950)
