@@ -52,6 +52,19 @@ EXPECTED: dict[str, list[str]] = {
     "alias": [
         "alias.yaml:10:15: YAML aliases (*name) are not supported; write the value out",
     ],
+    "chapter-keys": [
+        "chapter-keys.yaml:17:9: a chapter lacks the required key 'title'",
+        "chapter-keys.yaml:18:9: unknown key 'speaker' in a chapter (did you mean 'speakers'?)",
+    ],
+    "chapter-order": [
+        "chapter-order.yaml:19:13: chapter time 3:00 is not after the chapter before (line 17); list chapters in the order of the video",
+    ],
+    "chapter-speaker": [
+        "chapter-speaker.yaml:19:20: unknown speaker 'nobody-known'; add it under 'speakers' or fix the id",
+    ],
+    "chapter-time": [
+        "chapter-time.yaml:19:13: chapter time '5:72' must be minutes:seconds or hours:minutes:seconds, e.g. '5:12' or '1:05:12', as the source gives it",
+    ],
     "control-character": [
         "control-character.yaml:13:21: YAML syntax error: control characters are not allowed; remove the control character",
     ],
@@ -334,6 +347,24 @@ def test_problem_subtypes() -> None:
     assert [p.subtype for p in problems] == [Subtype.catalogue_ref]
     _, problems = load_catalogue(BAD, [BAD / "lint-unreferenced-speaker.yaml"])
     assert [(p.subtype, p.is_error) for p in problems] == [(Subtype.catalogue_lint, False)]
+
+
+def test_chapters_are_read_in_order_with_their_speakers(tmp_path: Path) -> None:
+    path = tmp_path / "talks.yaml"
+    path.write_text(
+        (BAD / "chapter-order.yaml")
+        .read_text()
+        .replace('at: "5:12"', 'at: "00:00"')
+        .replace('at: "3:00"', 'at: "1:02:03"')
+        .replace("title: Earlier", "title: Later\n        speakers: [andrew-godwin]")
+    )
+    catalogue, problems = load_catalogue(tmp_path, [path])
+    assert problems == []
+    talk = catalogue.talks["djangocon-us-2019/lightning"]
+    assert [(c.at, c.seconds, c.title, c.speakers) for c in talk.chapters] == [
+        ("0:00", 0, "Testing", ()),
+        ("1:02:03", 3723, "Later", ("andrew-godwin",)),
+    ]
 
 
 def test_a_control_character_is_reported_at_its_line_after_multibyte_text(

@@ -124,6 +124,25 @@ class Speaker:
 
 
 @dataclass(frozen=True, slots=True)
+class Chapter:
+    """A moment of a talk's video: its time as shown (``5:12``), a title, its speakers.
+
+    One chapter per lightning talk names that talk's speaker, so it counts as their talk.
+    """
+
+    at: str
+    title: str
+    speakers: tuple[str, ...] = ()
+
+    @property
+    def seconds(self) -> int:
+        total = 0
+        for part in self.at.split(":"):
+            total = total * 60 + int(part)
+        return total
+
+
+@dataclass(frozen=True, slots=True)
 class Talk:
     """One session of a conference; its id is ``<conference-id>/<talk-slug>``."""
 
@@ -139,6 +158,7 @@ class Talk:
     tags: tuple[str, ...] = ()
     former_ids: tuple[str, ...] = ()
     withdrawn: Withdrawal | None = None
+    chapters: tuple[Chapter, ...] = ()
     position: Position | None = field(default=None, compare=False, repr=False)
 
     @property
@@ -190,6 +210,7 @@ class Catalogue:
     __slots__ = (
         "_by_conference",
         "_by_speaker",
+        "_related",
         "conferences",
         "files",
         "redirects",
@@ -228,10 +249,12 @@ class Catalogue:
         by_speaker: defaultdict[str, list[Talk]] = defaultdict(list)
         for talk in sorted(self.talks.values(), key=talk_order):
             by_conference[talk.conference].append(talk)
-            for speaker_id in talk.speakers:
+            # A lightning talk's chapter with a speaker counts as that speaker's talk.
+            for speaker_id in talk_speakers(talk):
                 by_speaker[speaker_id].append(talk)
         self._by_conference = {k: tuple(v) for k, v in by_conference.items()}
         self._by_speaker = {k: tuple(v) for k, v in by_speaker.items()}
+        self._related: dict[str, tuple[str, ...]] | None = None
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Catalogue):
@@ -306,6 +329,20 @@ class Catalogue:
         """The speaker's talks across all conferences, by date then title."""
         return self._by_speaker.get(speaker_id, ())
 
+    def related_talks(self, talk_id: str) -> tuple[Talk, ...]:
+        """Up to six talks to read next (:mod:`.related`), computed for every talk at once.
+
+        Kept with the catalogue, so it is pickled with the environment and a rebuild that
+        reuses the catalogue does not compute it again.
+        """
+        if self._related is None:
+            # Imported here: related.py needs this module's classes only for typing.
+            from conference_recaps.catalogue.related import RelatedTalks  # noqa: PLC0415
+
+            everything = RelatedTalks(self).all()
+            self._related = {k: tuple(t.id for t in v) for k, v in everything.items()}
+        return tuple(self.talks[i] for i in self._related.get(talk_id, ()))
+
     def select(
         self,
         *,
@@ -325,7 +362,7 @@ class Catalogue:
         return [
             talk
             for talk in pool
-            if (speaker is None or speaker in talk.speakers)
+            if (speaker is None or speaker in talk_speakers(talk))
             and (tag is None or tag in talk.tags)
             and (kind is None or talk.kind == kind)
             and (year is None or talk_year(self, talk) == year)
@@ -368,6 +405,16 @@ def _file(
         withdrawn[f"{kind}:{entry.id}"] = entry
     for former in entry.former_ids:
         redirects[f"{kind}:{former}"] = entry.id
+
+
+def talk_speakers(talk: Talk) -> tuple[str, ...]:
+    """The talk's speakers, then those its chapters name (each once, in order)."""
+    if not talk.chapters:
+        return talk.speakers
+    named = dict.fromkeys(talk.speakers)
+    for chapter in talk.chapters:
+        named.update(dict.fromkeys(chapter.speakers))
+    return tuple(named)
 
 
 def talk_year(catalogue: Catalogue, talk: Talk) -> int | None:

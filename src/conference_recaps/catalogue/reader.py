@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from conference_recaps.catalogue.model import (
     Alias,
+    Chapter,
     Conference,
     ConferenceKind,
     Position,
@@ -48,6 +49,7 @@ from conference_recaps.catalogue.yamltree import (
 from conference_recaps.diagnostics import Problem, Subtype
 from conference_recaps.text import slugify
 from conference_recaps.urls import is_http_url
+from conference_recaps.video import format_time, parse_time
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -342,6 +344,79 @@ class Reader:
             return INVALID
         return Withdrawal(WithdrawalReason(values["reason"]), values["date"])
 
+    def chapters(self, node: Node, name: str) -> Any:
+        """A talk's chapters, in strictly increasing time (``None`` if null)."""
+        if isinstance(node, ScalarNode) and node.is_null:
+            return None
+        if not isinstance(node, SeqNode):
+            if not isinstance(node, BadNode):
+                self.error(
+                    node,
+                    f"'{name}' must be a list, e.g. [{_CHAPTER_EXAMPLE}], not {describe(node)}",
+                )
+            return INVALID
+        chapters: list[Chapter] = []
+        ok = True
+        last: tuple[int, Node] | None = None
+        for item in node.items:
+            chapter, at = self._chapter(item)
+            if chapter is not None and at is not None:
+                seconds = chapter.seconds
+                if last is not None and seconds <= last[0]:
+                    self.error(
+                        at,
+                        f"chapter time {chapter.at} is not after the chapter before "
+                        f"(line {last[1].line}); list chapters in the order of the video",
+                    )
+                    chapter = None
+                last = (seconds, at)
+            if chapter is None:
+                ok = False
+            else:
+                chapters.append(chapter)
+        return tuple(chapters) if ok else INVALID
+
+    def _chapter(self, item: Node) -> tuple[Chapter | None, Node | None]:
+        """One chapter and the node of its time; None for a chapter already reported."""
+        if not isinstance(item, MapNode):
+            if not isinstance(item, BadNode):
+                self.error(
+                    item,
+                    f"each chapter must be a mapping such as {_CHAPTER_EXAMPLE}, "
+                    f"not {describe(item)}",
+                )
+            return None, None
+        found = self.fields(item, _CHAPTER_KEYS, "a chapter")
+        good = len(found) * 2 == len(item.items)
+        values: dict[str, Any] = {}
+        for key in _CHAPTER_KEYS:
+            if key not in found:
+                if key != "speakers":
+                    self.error(item, f"a chapter lacks the required key '{key}'")
+                    good = False
+                continue
+            value_node = found[key][1]
+            value = self.slugs(value_node, key) if key == "speakers" else self.text(value_node, key)
+            if value is None and key != "speakers":
+                self.error(value_node, f"'{key}' is required; give it a value")
+            if value is INVALID or (value is None and key != "speakers"):
+                good = False
+            elif value is not None:
+                values[key] = value
+        at_node = found["at"][1] if "at" in found else None
+        if "at" in values:
+            seconds = parse_time(values["at"])
+            if seconds is None:
+                self.error(
+                    found["at"][1],
+                    f"chapter time {values['at']!r} must be minutes:seconds or "
+                    "hours:minutes:seconds, e.g. '5:12' or '1:05:12', as the source gives it",
+                )
+                good = False
+            else:
+                values["at"] = format_time(seconds)
+        return (Chapter(**values) if good else None), at_node
+
     def value(self, node: Node, spec: FieldSpec) -> Any:
         """The field's value read by its type, ``None`` if null, or :data:`INVALID`."""
         return _READERS[spec.type](self, node, spec.name)
@@ -363,7 +438,10 @@ _READERS: dict[FieldType, Callable[[Reader, Node, str], Any]] = {
     FieldType.talk_id_list: Reader.talk_ids,
     FieldType.alias_list: Reader.aliases,
     FieldType.withdrawal: Reader.withdrawal,
+    FieldType.chapters: Reader.chapters,
 }
+_CHAPTER_KEYS = ("at", "title", "speakers")
+_CHAPTER_EXAMPLE = "{at: '5:12', title: Testing}"
 _FIELDS = {spec.list_name: {f.name: f for f in spec.fields} for spec in ENTRY_SPECS}
 
 

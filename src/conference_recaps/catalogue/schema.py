@@ -28,6 +28,7 @@ from conference_recaps.catalogue.model import (
     WithdrawalReason,
 )
 from conference_recaps.urls import HTTP_URL_PATTERN
+from conference_recaps.video import TIME_PATTERN
 
 #: A lowercase slug: letters, digits and single hyphens (``djangocon-us-2019``).
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -59,6 +60,8 @@ class FieldType(enum.Enum):
     """A list of slugs (references or tags)."""
     talk_kind = "talk_kind"
     """One of the :class:`TalkKind` values."""
+    chapters = "chapters"
+    """A list of chapters: ``at`` (``m:ss`` or ``h:mm:ss``), ``title``, optional ``speakers``."""
     conference_kind = "conference_kind"
     """One of the :class:`ConferenceKind` values."""
     talk_id_list = "talk_id_list"
@@ -183,6 +186,14 @@ TALK = EntrySpec(
         FieldSpec("tags", FieldType.slug_list, "Topics, as slugs, e.g. ``[async, django]``."),
         FieldSpec("former_ids", FieldType.talk_id_list, _FORMER_IDS),
         FieldSpec("withdrawn", FieldType.withdrawal, _WITHDRAWN),
+        FieldSpec(
+            "chapters",
+            FieldType.chapters,
+            "Moments of the video, in order, as a source gives them (never invented): "
+            "``at`` (``m:ss`` or ``h:mm:ss``), ``title`` and, for a lightning talk, its "
+            "``speakers``.",
+            ref="speakers",
+        ),
     ),
 )
 
@@ -239,10 +250,27 @@ _TYPE_SCHEMAS: dict[FieldType, dict[str, Any]] = {
         "required": ["reason", "date"],
         "additionalProperties": False,
     },
+    FieldType.chapters: {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": {
+                "at": {"type": "string", "pattern": TIME_PATTERN},
+                "title": {"type": "string", "minLength": 1},
+                "speakers": {
+                    "type": ["array", "null"],
+                    "items": {"type": "string", "pattern": SLUG_PATTERN},
+                    "uniqueItems": True,
+                },
+            },
+            "required": ["at", "title"],
+            "additionalProperties": False,
+        },
+    },
 }
 
 
-def _field_schema(spec: FieldSpec) -> dict[str, Any]:
+def field_schema(spec: FieldSpec) -> dict[str, Any]:
     """The JSON Schema of one field; optional fields also accept ``null``."""
     schema: dict[str, Any] = _TYPE_SCHEMAS[spec.type]
     schema = {"description": spec.help, **schema}
@@ -260,7 +288,7 @@ def json_schema() -> dict[str, Any]:
         definitions[entry.noun] = {
             "type": "object",
             "description": (entry.model.__doc__ or "").strip(),
-            "properties": {spec.name: _field_schema(spec) for spec in entry.fields},
+            "properties": {spec.name: field_schema(spec) for spec in entry.fields},
             "required": [spec.name for spec in entry.fields if spec.required],
             "additionalProperties": False,
         }

@@ -145,12 +145,24 @@ class Renderer:
 
         return url
 
+    def file_url_function(self, pagename: str) -> Callable[[str], str]:
+        """Links to output files that are not pages (``conferences/<id>/calendar.ics``)."""
+        base = self.builder.get_target_uri(pagename)
+
+        def file_url(path: str) -> str:
+            return relative_uri(base, path)
+
+        return file_url
+
     def body(self, page: Page) -> str:
         if not page.template:
             return ""
         template = self.jinja.get_template(page.template)
         return template.render(
-            page.context.template_names(), page=page, url=self.url_function(page.name)
+            page.context.template_names(),
+            page=page,
+            url=self.url_function(page.name),
+            file_url=self.file_url_function(page.name),
         )
 
     def context(self, page: Page) -> dict[str, Any]:
