@@ -96,7 +96,16 @@ COMMANDS: tuple[Command, ...] = (
         description=(
             "``recaps check``: validate the catalogue and every recap's front matter, as CI does."
         ),
-        arguments=(_root("the site's root, holding conf.py (default: the current directory)"),),
+        arguments=(
+            _root("the site's root, holding conf.py (default: the current directory)"),
+            arg(
+                "--base",
+                metavar="REF",
+                help="also fail on every talk, speaker or conference id that exists at this "
+                "git ref (e.g. origin/main) and is gone, unless a former_ids or withdrawn "
+                "record accounts for it",
+            ),
+        ),
         run="conference_recaps.cli.check:run",
     ),
     Command(
@@ -215,6 +224,51 @@ COMMANDS: tuple[Command, ...] = (
                     *_import_options(),
                 ),
                 run="conference_recaps.cli.importers:run_pretalx",
+            ),
+        ),
+    ),
+    Command(
+        "speakers",
+        help="list likely duplicate speakers, or merge two into one",
+        description=(
+            "``recaps speakers duplicates`` lists speakers who are probably one person; "
+            "``recaps speakers merge OLD NEW`` merges them."
+        ),
+        subcommand_dest=("action", "ACTION"),
+        subcommands=(
+            Command(
+                "duplicates",
+                help="list speakers whose names differ only by case, accents, punctuation, "
+                "hyphens, initials or a title; never merges",
+                description="List likely duplicate speakers, with the command that merges each.",
+                arguments=(_root(_ROOT_HELP),),
+                run="conference_recaps.cli.speakers:run_duplicates",
+            ),
+            Command(
+                "merge",
+                help="merge speaker OLD into NEW: move the talks, keep OLD as a former id and "
+                "its name as an alias, update the recaps",
+                description=(
+                    "Rewrite the catalogue (comments kept) and the recaps so that OLD's talks "
+                    "name NEW; /speakers/OLD/ then redirects to /speakers/NEW/."
+                ),
+                arguments=(
+                    arg("old", metavar="OLD", help="the id to merge away"),
+                    arg("new", metavar="NEW", help="the id to keep"),
+                    arg(
+                        "--private",
+                        action="store_true",
+                        help="keep OLD's name only for matching imports, never shown "
+                        "(public: false)",
+                    ),
+                    arg(
+                        "--dry-run",
+                        action="store_true",
+                        help="say what would change, write nothing",
+                    ),
+                    _root(_ROOT_HELP),
+                ),
+                run="conference_recaps.cli.speakers:run_merge",
             ),
         ),
     ),

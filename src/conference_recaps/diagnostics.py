@@ -51,6 +51,15 @@ class Subtype(enum.Enum):
     """A ``{speaker}`` role or grid filter names an unknown speaker."""
     conference_ref = "conference_ref"
     """A grid filter or front matter names an unknown conference."""
+    former_id = "former_id"
+    """A recap names a talk, speaker or conference by a former id: it links to the entry
+    that holds the id now; write the new id."""
+    duplicate_speaker = "duplicate_speaker"
+    """Two speakers' names differ only by case, accents, punctuation, initials or a title:
+    perhaps one person (``recaps speakers duplicates`` says how to merge or keep apart)."""
+    removed = "removed"
+    """``recaps check --base``: an id that exists at the base is gone, and no
+    ``former_ids`` or ``withdrawn`` record says where it went."""
     grid_empty = "grid_empty"
     """A ``talk-grid`` matches no talk."""
     photo = "photo"

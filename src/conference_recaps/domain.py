@@ -187,8 +187,13 @@ def note_use(env: BuildEnvironment, docname: str, entries: Iterable[Entry]) -> N
 
 
 def note_missing(env: BuildEnvironment, docname: str, key: str) -> None:
-    """Record that ``docname`` names an entry (by :func:`entry_key`) the catalogue lacks."""
-    get_domain(env).table("uses").setdefault(docname, {})[key] = MISSING
+    """Record that ``docname`` names an entry (by :func:`entry_key`) the catalogue lacks.
+
+    The id may be unknown, a former id or withdrawn: what it is now is recorded
+    (:meth:`Catalogue.stamp`), so a change of that re-reads the page.
+    """
+    stamp = get_catalogue(env).stamp(key)
+    get_domain(env).table("uses").setdefault(docname, {})[key] = stamp
 
 
 def note_query(
@@ -246,8 +251,7 @@ def _current_stamp(catalogue: Catalogue, key: str, cache: dict[str, str]) -> str
             except (TypeError, ValueError):  # a key from an older version: re-read
                 stamp = "invalid"
         else:
-            entry = catalogue.get(key)
-            stamp = MISSING if entry is None else fingerprint(entry)
+            stamp = catalogue.stamp(key)
         cache[key] = stamp
     return stamp
 

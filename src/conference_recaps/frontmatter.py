@@ -30,6 +30,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from conference_recaps.catalogue.model import Withdrawal  # at runtime: docs resolve it
 from conference_recaps.catalogue.reader import INVALID, Reader, suggest
 from conference_recaps.catalogue.schema import FieldType
 from conference_recaps.catalogue.yamltree import MapNode, ScalarNode, SeqNode, parse_yaml
@@ -84,6 +85,10 @@ class RecapMeta:
     """Topics, as slugs, e.g. ``[async, community]``."""
     description: str | None = None
     """A one or two sentence summary for feeds and link previews."""
+    withdrawn: Withdrawal | None = field(default=None, metadata={"type": "reason and date"})
+    """Taken down: ``{reason: speaker-request, date: 2026-12-01}`` (reason
+    ``speaker-request``, ``legal`` or ``duplicate``). The post leaves every listing, feed
+    and index, and its URL shows a short notice instead of its text."""
 
 
 def filed_year(meta: Any, catalogue: Catalogue) -> int | None:
@@ -102,7 +107,17 @@ def filed_year(meta: Any, catalogue: Catalogue) -> int | None:
     return date.year if isinstance(date, datetime.date) else None
 
 
-FIELDS = ("title", "date", "authors", "conference", "kind", "sources", "tags", "description")
+FIELDS = (
+    "title",
+    "date",
+    "authors",
+    "conference",
+    "kind",
+    "sources",
+    "tags",
+    "description",
+    "withdrawn",
+)
 REQUIRED = ("title", "date", "authors")
 SOURCE_FIELDS = ("title", "url", "author", "published")
 _PUBLISHED = re.compile(r"^[12][0-9]{3}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12][0-9]|3[01]))?)?$")
@@ -210,9 +225,23 @@ def _value(reader: Reader, name: str, node: Any, catalogue: Catalogue) -> Any:
     if name == "kind":
         value = reader.choice(node, name, [kind.value for kind in RecapKind])
         return RecapKind(value) if isinstance(value, str) else value
+    if name == "withdrawn":
+        return reader.withdrawal(node, name)
     if name == "conference":
         value = reader.slug(node, name)
-        if isinstance(value, str) and value not in catalogue.conferences:
+        if not isinstance(value, str) or value in catalogue.conferences:
+            return value
+        lookup = catalogue.lookup("conference", value)
+        if lookup.renamed_to is not None:
+            reader.error(
+                node,
+                f"conference '{value}' was renamed to '{lookup.renamed_to}' (it is a former "
+                f"id); write '{lookup.renamed_to}'",
+                Subtype.former_id,
+                is_error=False,
+            )
+            return lookup.renamed_to
+        if lookup.withdrawn is None:
             hint = suggest(value, catalogue.conferences)
             reader.error(
                 node,

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
+from conference_recaps.catalogue.lifecycle import check_former_ids
 from conference_recaps.catalogue.model import Catalogue, Conference, Speaker, Talk
 from conference_recaps.catalogue.reader import ParsedEntry, Reader, read_entries, suggest
 from conference_recaps.catalogue.schema import ENTRY_SPECS, TALK
@@ -141,6 +142,11 @@ def _load(root: Path, files: Sequence[Path]) -> tuple[Catalogue, list[Problem]]:
     speakers = {p.entry.id: p for p in read.parsed["speakers"] if p.entry}
     talks = _check_talks(read, conferences, speakers)
     _check_speakers(read, speakers)
+    read.problems += check_former_ids(
+        [p.entry for p in read.parsed["conferences"] if p.entry is not None],
+        [p.entry for p in read.parsed["speakers"] if p.entry is not None],
+        talks,
+    )
     order = {rel: index for index, rel in enumerate(rel_paths)}
     problems = read.problems
     problems.sort(key=lambda p: (order.get(p.path, len(order)), p.line, p.column))

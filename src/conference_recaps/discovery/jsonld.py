@@ -8,7 +8,7 @@ conference         an ``Event`` (name, startDate, endDate, location, url) whose
 talk               an ``Event`` whose ``superEvent`` is its conference, with the
                    speakers as ``performer``; plus a ``VideoObject`` when the talk
                    has a video (YouTube thumbnails and embed URLs come from the
-                   video's id)
+                   video's id), its chapters as ``hasPart`` ``Clip`` s
 speaker            a ``ProfilePage`` whose ``mainEntity`` is a ``Person``
 recap              a ``BlogPosting`` (``PodcastEpisode`` for podcast recaps) with
                    headline, datePublished, author and image when the post has one
@@ -41,8 +41,8 @@ from conference_recaps.discovery.site import (
     talk_date,
 )
 from conference_recaps.domain import get_catalogue
-from conference_recaps.pages.video import vimeo_id, youtube_id
 from conference_recaps.urls import catalogue_page, is_http_url
+from conference_recaps.video import video_at, vimeo_id, youtube_id
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -203,7 +203,34 @@ def video_object(
         data["contentUrl"] = talk.video
     if "thumbnailUrl" not in data and fallback_thumbnail:
         data["thumbnailUrl"] = fallback_thumbnail
+    if clips := chapter_clips(talk):
+        data["hasPart"] = clips
     return data
+
+
+def chapter_clips(talk: Talk) -> list[dict[str, Any]]:
+    """The talk's chapters as ``Clip`` parts, Google's "key moments" markup.
+
+    Google needs each clip's ``url`` to start the video at ``startOffset``, so there are
+    clips only when the video's host documents a time link (:func:`video_at`). A clip
+    ends where the next begins; the last one's end is not known and is left out.
+    """
+    clips: list[dict[str, Any]] = []
+    chapters = talk.chapters
+    for index, chapter in enumerate(chapters):
+        url = video_at(talk.video, chapter.seconds)
+        if url is None:
+            return []
+        clip: dict[str, Any] = {
+            "@type": "Clip",
+            "name": chapter.title,
+            "startOffset": chapter.seconds,
+            "url": url,
+        }
+        if index + 1 < len(chapters):
+            clip["endOffset"] = chapters[index + 1].seconds
+        clips.append(clip)
+    return clips
 
 
 def video_thumbnail(video: str | None) -> str | None:
@@ -227,8 +254,8 @@ def speaker_profile(
 ) -> dict[str, Any]:
     """The ``ProfilePage`` of a speaker page, about a ``Person``."""
     entity: dict[str, Any] = {"@type": "Person", "@id": url + "#person", "name": speaker.name}
-    if speaker.aliases:
-        entity["alternateName"] = list(speaker.aliases)
+    if speaker.public_aliases:
+        entity["alternateName"] = list(speaker.public_aliases)
     if speaker.url:
         entity["sameAs"] = speaker.url
     data: dict[str, Any] = {

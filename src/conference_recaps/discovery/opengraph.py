@@ -30,7 +30,7 @@ from conference_recaps.discovery.site import (
     page_url,
 )
 from conference_recaps.domain import get_catalogue
-from conference_recaps.pages.video import youtube_id
+from conference_recaps.video import youtube_id
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

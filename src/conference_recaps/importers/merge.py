@@ -454,6 +454,12 @@ def _add(
         found.append(item)
 
 
+def _former_ids(entry: dict[str, Any]) -> list[str]:
+    """An entry's former ids: taken for good, a new entry never gets one."""
+    former = entry.get("former_ids")
+    return [f for f in former if isinstance(f, str)] if isinstance(former, list) else []
+
+
 class Merger:
     """Match and merge batches into catalogue documents; new entries go to ``target``."""
 
@@ -493,6 +499,7 @@ class Merger:
                 self.conference_names.setdefault(name_key(entry["name"]), ident)
         elif list_name == "speakers" and isinstance(ident, str):
             self.speaker_ids.add(ident)
+            self.speaker_ids.update(_former_ids(entry))
             names = [entry.get("name"), *(entry.get("aliases") or ())]
             if isinstance(entry.get("name"), str):
                 self.speaker_display.setdefault(ident, entry["name"])
@@ -503,9 +510,10 @@ class Merger:
                     self.speaker_names.setdefault(name_key(name), ident)
                     self.speaker_loose.setdefault(ident, set()).add(loose_name_key(name))
         elif list_name == "talks":
-            if isinstance(ident, str):
-                prefix, _, slug = ident.partition("/")
-                self.talk_slugs.setdefault(prefix, set()).add(slug)
+            for taken in (ident, *_former_ids(entry)):
+                if isinstance(taken, str):
+                    prefix, _, slug = taken.partition("/")
+                    self.talk_slugs.setdefault(prefix, set()).add(slug)
             conference = entry.get("conference")
             if not isinstance(conference, str):
                 return

@@ -46,6 +46,11 @@ from conference_recaps.pages.generate import (
     write_pages,
 )
 from conference_recaps.pages.home import home_nodes, home_placeholder, home_stamp, setup_home
+from conference_recaps.pages.lifecycle import (
+    redirect_pages,
+    tombstone_pages,
+    write_redirect_rules,
+)
 from conference_recaps.pages.listings import recaps_index, talks_index
 from conference_recaps.pages.navigation import THEME_TEMPLATES, Sidebar
 from conference_recaps.pages.site import Site
@@ -56,7 +61,7 @@ from conference_recaps.pages.video import add_player_assets
 from conference_recaps.urls import catalogue_page, page_exists
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from docutils import nodes
     from sphinx.application import Sphinx
@@ -65,13 +70,15 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
 
-def all_pages(site: Site) -> Iterator[Page]:
-    """Every generated page, family by family."""
+def all_pages(site: Site, target_uri: Callable[[str], str]) -> Iterator[Page]:
+    """Every generated page, family by family (``target_uri`` is the builder's)."""
     yield from conference_pages(site)
     yield from talk_pages(site)
     yield from speaker_pages(site)
     yield from year_pages(site)
     yield from tag_pages(site)
+    yield from tombstone_pages(site)
+    yield from redirect_pages(site, target_uri)
     yield conference_index(site)
     yield speaker_index(site)
     yield year_index(site)
@@ -113,7 +120,7 @@ class PageBuild:
     def prepare(self, app: Sphinx, env: BuildEnvironment) -> None:
         """Index the site, make every page and the sidebar (once per build)."""
         self.site = site = Site(env)
-        self.pages = list(all_pages(site))
+        self.pages = list(all_pages(site, app.builder.get_target_uri))
         self.current = {page.name: current_of(page) for page in self.pages}
         #: Talk pages with a video player, and its host kind.
         self.players = {
@@ -212,6 +219,8 @@ class PageBuild:
         outdated, stamps = outdated_pages(builder, self.pages, self.state, global_stamp)
         remove_stale(builder, set(self.state.pages) - set(stamps))
         write_pages(app, outdated)
+        assert self.site is not None
+        write_redirect_rules(builder, self.site.catalogue)
         self.next_state = State(global_stamp=global_stamp, pages=stamps, shared=self.shared)
         return []
 

@@ -22,9 +22,12 @@ from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from conference_recaps.pages.video import Video, video_of
 from conference_recaps.urls import catalogue_page, index_page
+from conference_recaps.video import video_at
 
 if TYPE_CHECKING:
-    from conference_recaps.catalogue.model import Conference, Talk
+    from collections.abc import Callable
+
+    from conference_recaps.catalogue.model import Chapter, Conference, Talk
     from conference_recaps.pages.site import RecapInfo, Site
 
 
@@ -45,6 +48,35 @@ class PlaceLink:
 
 
 @dataclass(frozen=True, slots=True)
+class ChapterRow:
+    """A chapter of a talk's video, as the talk page lists it."""
+
+    #: The chapter's anchor on the talk page, ``chapter-<seconds>``.
+    anchor: str
+    at: str
+    seconds: int
+    title: str
+    #: The video at that moment, where its host documents a time link (else None).
+    link: str | None
+    speakers: tuple[Link, ...]
+
+    @classmethod
+    def of(cls, site: Site, talk: Talk, chapter: Chapter) -> ChapterRow:
+        return cls(
+            anchor=f"chapter-{chapter.seconds}",
+            at=chapter.at,
+            seconds=chapter.seconds,
+            title=chapter.title,
+            link=video_at(talk.video, chapter.seconds),
+            speakers=tuple(
+                Link(catalogue_page("speaker", s), site.speaker_name(s))
+                for s in chapter.speakers
+                if s in site.catalogue.speakers
+            ),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class TalkSummary:
     """A talk as lists show it (conference, speaker and tag pages): the same in every list."""
 
@@ -58,10 +90,17 @@ class TalkSummary:
     #: The card's 16:9 thumbnail from the video host (None when turned off, or none).
     thumbnail: str | None = None
     tags: tuple[str, ...] = ()
+    #: On a speaker's page, the chapters that are theirs (a lightning talk in a session).
+    parts: tuple[ChapterRow, ...] = ()
 
     @classmethod
-    def of(cls, site: Site, talk: Talk) -> TalkSummary:
+    def of(cls, site: Site, talk: Talk, *, speaker: str | None = None) -> TalkSummary:
         video = video_of(talk.video, thumbnails=site.thumbnails)
+        parts: tuple[ChapterRow, ...] = ()
+        if speaker is not None and talk.chapters:
+            parts = tuple(
+                ChapterRow.of(site, talk, c) for c in talk.chapters if speaker in c.speakers
+            )
         return cls(
             thumbnail=video.thumbnail if video else None,
             tags=talk.tags,
@@ -75,7 +114,23 @@ class TalkSummary:
                 catalogue_page("conference", talk.conference),
                 site.conference_name(talk.conference),
             ),
+            parts=parts,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedCard:
+    """A related talk as its card shows it: the summary and the video's thumbnail."""
+
+    talk: TalkSummary
+    #: The video's still (YouTube's), or None: the card then shows its kind instead.
+    thumbnail: str | None
+
+    @classmethod
+    def of(cls, site: Site, talk: Talk) -> RelatedCard:
+        # The same still as every card, so the site's thumbnail setting applies here too.
+        summary = TalkSummary.of(site, talk)
+        return cls(summary, summary.thumbnail)
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,8 +237,14 @@ class PageContext:
 
     #: The family's name (``talk``, ``speaker``... ``index``), given to the theme's context.
     family: ClassVar[str]
-    #: The body template, under ``templates/pages/``.
+    #: The body template, under ``templates/pages/`` (empty: a page without a body).
     template: ClassVar[str]
+    #: The whole page's template: the theme's ``page.html``, unless a family has its own.
+    layout: ClassVar[str] = "page.html"
+
+    def theme_names(self, url: Callable[[str], str], base_url: str) -> dict[str, Any]:
+        """Further names for the whole page's template (``url`` makes a relative link)."""
+        return {}
 
     def template_names(self) -> dict[str, Any]:
         """The context's fields, as the body template's top-level names."""
@@ -236,6 +297,8 @@ class TalkPageContext(PageContext):
     mentions: tuple[RecapCard, ...]
     prev: Link | None
     next: Link | None
+    chapters: tuple[ChapterRow, ...] = ()
+    related: tuple[RelatedCard, ...] = ()
 
     def sidebar_place(self) -> tuple[tuple[str, ...], int | None]:
         return (self.conference.page,), self.year

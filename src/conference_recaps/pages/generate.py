@@ -64,6 +64,8 @@ TEMPLATES = Path(__file__).parent.parent / "templates"
 STATE_VERSION = 1
 #: Builders whose output is one HTML file per page name.
 HTML_BUILDERS = frozenset({"html", "dirhtml"})
+#: Keeps a page out of search engines (redirects and notices of withdrawn entries).
+NOINDEX = '<meta name="robots" content="noindex">\n'
 #: Below this many pages, forking workers costs more than it saves.
 PARALLEL_THRESHOLD = 200
 
@@ -143,10 +145,24 @@ class Renderer:
 
         return url
 
+    def file_url_function(self, pagename: str) -> Callable[[str], str]:
+        """Links to output files that are not pages (``conferences/<id>/calendar.ics``)."""
+        base = self.builder.get_target_uri(pagename)
+
+        def file_url(path: str) -> str:
+            return relative_uri(base, path)
+
+        return file_url
+
     def body(self, page: Page) -> str:
+        if not page.template:
+            return ""
         template = self.jinja.get_template(page.template)
         return template.render(
-            page.context.template_names(), page=page, url=self.url_function(page.name)
+            page.context.template_names(),
+            page=page,
+            url=self.url_function(page.name),
+            file_url=self.file_url_function(page.name),
         )
 
     def context(self, page: Page) -> dict[str, Any]:
@@ -169,10 +185,11 @@ class Renderer:
         for key, neighbour in zip(("prev", "next"), page.context.neighbours(), strict=True):
             if neighbour is not None:
                 ctx[key] = {"link": url(neighbour.page), "title": html.escape(neighbour.title)}
+        ctx.update(page.context.theme_names(url, str(self.builder.config.html_baseurl or "")))
         return ctx
 
     def write(self, page: Page) -> None:
-        self.builder.handle_page(page.name, self.context(page), "page.html")
+        self.builder.handle_page(page.name, self.context(page), page.context.layout)
 
     def write_chunk(self, pages: Sequence[Page]) -> int:
         for page in pages:

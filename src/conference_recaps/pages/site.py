@@ -109,7 +109,7 @@ class Site:
         recaps = [
             _recap_info(docname, meta, excerpts.get(docname), env)
             for docname, meta in recap_metas(env).items()
-            if docname in env.all_docs
+            if docname in env.all_docs and meta.withdrawn is None  # withdrawn: in no listing
         ]
         #: Every recap, newest first.
         self.recaps: list[RecapInfo] = sorted(recaps, key=RecapInfo.sort_key, reverse=True)

@@ -34,7 +34,7 @@ def speaker_pages(site: Site) -> Iterator[Page]:
         talks = catalogue.talks_of_speaker(speaker.id)
         by_conference: defaultdict[str, list[TalkSummary]] = defaultdict(list)
         for talk in talks:
-            by_conference[talk.conference].append(TalkSummary.of(site, talk))
+            by_conference[talk.conference].append(TalkSummary.of(site, talk, speaker=speaker.id))
         conferences = sorted(
             (c for c in by_conference if c in catalogue.conferences),
             key=lambda c: catalogue.conferences[c].start,
@@ -51,7 +51,7 @@ def speaker_pages(site: Site) -> Iterator[Page]:
                 speaker=SpeakerFacts(
                     id=speaker.id,
                     name=speaker.name,
-                    aliases=tuple(speaker.aliases),
+                    aliases=speaker.public_aliases,
                     url=speaker.url,
                 ),
                 talk_count=len(talks),

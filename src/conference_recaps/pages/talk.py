@@ -3,9 +3,12 @@
 A talk page shows the title, speakers, conference, date, kind, tags, the abstract
 (Markdown made safe by :func:`conference_recaps.abstracts.render_abstract`), the video
 and slides links, every recap that mentions the talk (linking to the card or link
-itself), and the previous and next talk of the same conference. Everything shown is in
-the page's context, so a change to any of it (a speaker renamed, a neighbour retitled, a
-recap that starts mentioning the talk) rewrites the page, and nothing else does.
+itself), the previous and next talk of the same conference, the video's chapters (each
+a link to the video at that moment, where the host has such links; ``chapters.html``)
+and up to six related talks as cards (:mod:`conference_recaps.catalogue.related`,
+``related.html``). Everything shown is in the page's context, so a change to any of it
+(a speaker renamed, a related talk retitled, a recap that starts mentioning the talk)
+rewrites the page, and nothing else does.
 """
 
 from __future__ import annotations
@@ -13,9 +16,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from conference_recaps.pages.contexts import (
+    ChapterRow,
     ConferenceRef,
     Link,
     RecapCard,
+    RelatedCard,
     TalkFacts,
     TalkPageContext,
     speaker_links,
@@ -68,5 +73,9 @@ def talk_pages(site: Site) -> Iterator[Page]:
                     mentions=RecapCard.of_places(site, "talk", talk.id),
                     prev=_link(before),
                     next=_link(after),
+                    chapters=tuple(ChapterRow.of(site, talk, c) for c in talk.chapters),
+                    related=tuple(
+                        RelatedCard.of(site, other) for other in catalogue.related_talks(talk.id)
+                    ),
                 ),
             )

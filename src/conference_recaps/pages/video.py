@@ -21,10 +21,11 @@ The same :class:`Video` gives the talk cards their thumbnails and the talk pages
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
+
+from conference_recaps.video import vimeo_id, youtube_id
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -35,8 +36,6 @@ LITE_YOUTUBE = "vendor/lite-youtube-embed/lite-yt-embed"
 YOUTUBE_PARAMS = "rel=0"
 
 HostKind = Literal["youtube", "vimeo", "other"]
-
-_YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{6,20}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,32 +55,6 @@ class Video:
     poster: str | None = None
     #: The 320x180 thumbnail of a card.
     thumbnail: str | None = None
-
-
-def youtube_id(url: str) -> str | None:
-    """The id of a YouTube video from its watch, short, embed or live URL."""
-    parts = urlsplit(url)
-    host = parts.netloc.lower().removeprefix("www.").removeprefix("m.")
-    candidate: str | None = None
-    if host == "youtu.be":
-        candidate = parts.path.strip("/").split("/")[0]
-    elif host in {"youtube.com", "youtube-nocookie.com"}:
-        if parts.path == "/watch":
-            values = parse_qs(parts.query).get("v")
-            candidate = values[0] if values else None
-        else:
-            match = re.match(r"^/(?:embed|v|live|shorts)/([^/?#]+)", parts.path)
-            candidate = match.group(1) if match else None
-    return candidate if candidate and _YOUTUBE_ID.match(candidate) else None
-
-
-def vimeo_id(url: str) -> str | None:
-    parts = urlsplit(url)
-    host = parts.netloc.lower().removeprefix("www.")
-    if host in {"vimeo.com", "player.vimeo.com"}:
-        match = re.search(r"/(\d{5,})(?:/|$)", parts.path)
-        return match.group(1) if match else None
-    return None
 
 
 def host_name(url: str) -> str:
