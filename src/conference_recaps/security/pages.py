@@ -156,6 +156,10 @@ def _bound_titles(app: Sphinx, doctree: nodes.document) -> None:
         )
         short = text[: MAX_TITLE - 1] + "\u2026"
         title[:] = [nodes.Text(short)]
+        section = title.parent
+        if isinstance(section, nodes.section):
+            # The anchor made from the heading would still carry the whole text, twice.
+            section["ids"] = [ident[:MAX_TITLE] for ident in section["ids"]]
 
 
 def setup_page_rules(app: Sphinx) -> None:
