@@ -35,6 +35,11 @@ SCRIPT_FILES = frozenset(
         "_static/scripts/fontawesome.js",
         "_static/scripts/sphinx-book-theme.js",
         # Pagefind's interface on the search page (discovery/search.py).
+        # Added per page by pages/video.py (talk pages) and pages/__init__.py (conference
+        # pages), so the build-wide list does not hold them at check time.
+        "_static/vendor/lite-youtube-embed/lite-yt-embed.js",
+        "_static/recaps-video.js",
+        "_static/recaps-filter.js",
         "pagefind/pagefind-ui.js",
         "pagefind/pagefind.js",
         "pagefind/pagefind-component-ui.js",
