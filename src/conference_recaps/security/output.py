@@ -226,18 +226,11 @@ def _attribute_hits(name: str, attributes: Any) -> Iterator[Hit]:
         elif key.startswith("on"):
             if (key, text) not in own.HANDLERS:
                 yield Hit(f"an event handler <{name} {key}={text[:80]!r}>", text)
-        elif key == "style" and _BAD_STYLE.search(text) and not _own_background(text):
+        elif key == "style" and _BAD_STYLE.search(text):
             yield Hit(f"url( or expression( in a style attribute: {text[:80]!r}", text)
 
 
 _BAD_STYLE = re.compile(r"url\s*\(|expression\s*\(|javascript:", re.IGNORECASE)
-_BACKGROUND = re.compile(r"background-image: url\('https://([a-z0-9.-]+)/[A-Za-z0-9_./-]*'\)")
-
-
-def _own_background(style: str) -> bool:
-    """Whether ``style`` is exactly the facade's thumbnail from a host on the site's list."""
-    match = _BACKGROUND.fullmatch(style.strip())
-    return match is not None and match.group(1) in own.STYLE_IMAGE_HOSTS
 
 
 def _markup(element: Any) -> str:

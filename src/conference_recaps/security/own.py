@@ -34,23 +34,17 @@ SCRIPT_FILES = frozenset(
         "_static/scripts/pydata-sphinx-theme.js",
         "_static/scripts/fontawesome.js",
         "_static/scripts/sphinx-book-theme.js",
-        # Pagefind's interface on the search page (discovery/search.py).
         # Added per page by pages/video.py (talk pages) and pages/__init__.py (conference
         # pages), so the build-wide list does not hold them at check time.
         "_static/vendor/lite-youtube-embed/lite-yt-embed.js",
         "_static/recaps-video.js",
         "_static/recaps-filter.js",
+        # Pagefind's interface on the search page (discovery/search.py).
         "pagefind/pagefind-ui.js",
         "pagefind/pagefind.js",
         "pagefind/pagefind-component-ui.js",
         "pagefind/pagefind-modular-ui.js",
         "pagefind/pagefind-highlight.js",
-        # Added per page in html-page-context, so never in the builder's list at the end:
-        # the video facade on talk pages (pages/video.py) and the talk filter on
-        # conference pages (pages/__init__.py).
-        "_static/vendor/lite-youtube-embed/lite-yt-embed.js",
-        "_static/recaps-video.js",
-        "_static/recaps-filter.js",
     }
 )
 """Site paths of the script files pages may load besides those added with ``add_js_file``."""
@@ -98,11 +92,6 @@ FORM_ACTIONS = ("#", "search/", "search.html")
 HTTP_EQUIV = frozenset({"refresh", "content-type", "x-ua-compatible"})
 """``<meta http-equiv>`` values the site may write. A ``refresh`` (the redirect page of
 an id that changed) must point inside the site: a relative URL."""
-
-STYLE_IMAGE_HOSTS = frozenset({"i.ytimg.com"})
-"""Hosts a ``style`` attribute may load a background image from: the video facade's
-thumbnail (``templates/pages/talk.html``). Only ``background-image: url('https://HOST/...')``
-is allowed, nothing else in the same attribute."""
 
 NOT_PAGES = frozenset({"_static/webpack-macros.html", "_static/sbt-webpack-macros.html"})
 """HTML files in the output that are not pages: the themes' Jinja macro files, copied
