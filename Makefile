@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help serve html test check lock clean bench bench-pyvideo bench-catalogue
+.PHONY: help serve html test check lock clean bench bench-pyvideo bench-catalogue audit theme-css screenshots
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 10
@@ -40,6 +40,23 @@ check: $(STAMP)  ## Linters, type checks and the content checker.
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy
 	$(BIN)/recaps check
+
+screenshots: html  ## PNGs of every page type at 1366 and 390 px, light and dark, in _build/screenshots.
+	$(BIN)/python tools/screenshots.py $(BUILDDIR)/html $(BUILDDIR)/screenshots
+
+# The npm tools (Lighthouse, pa11y, PurgeCSS...), as package-lock.json pins them. Install
+# scripts stay off: puppeteer would download its own Chrome; Debian's chromium is used.
+NODE_STAMP := node_modules/.package-lock.json
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+
+AUDIT_ARGS ?=
+audit: html $(NODE_STAMP)  ## Lighthouse (mobile) and pa11y on each page type, against the weight budget.
+	$(BIN)/recaps audit --site $(BUILDDIR)/html --report-dir $(BUILDDIR)/audit $(AUDIT_ARGS)
+
+theme-css: $(STAMP) $(NODE_STAMP)  ## Remake the pruned theme stylesheet (after a theme upgrade).
+	node tools/theme-css.mjs "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')" \
+		src/conference_recaps/static/recaps-theme.css
 
 N ?= 500 2000 8000
 bench: $(STAMP)  ## Time full and incremental builds of synthetic sites (N="500 2000" for a quick run).

@@ -48,7 +48,7 @@ def test_catalogue_is_loaded_before_reading(app: SphinxTestApp) -> None:
     catalogue = get_catalogue(app.env)
     talk = catalogue.talks["djangocon-us-2019/just-add-await"]
     assert talk.speakers == ("andrew-godwin",)
-    assert catalogue.speakers["andrew-godwin"].aliases == ("Andrew G.",)
+    assert catalogue.speakers["andrew-godwin"].public_aliases == ("Andrew G.",)
     # Pages are not made dependent on the whole file: the domain's fingerprints decide.
     assert not any(
         "talks.yaml" in str(dependency)

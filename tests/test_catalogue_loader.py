@@ -16,7 +16,14 @@ import yaml
 
 from conference_recaps.catalogue import loader
 from conference_recaps.catalogue.loader import catalogue_files, load_catalogue
-from conference_recaps.catalogue.model import Catalogue, Speaker, TalkKind
+from conference_recaps.catalogue.model import (
+    Alias,
+    Catalogue,
+    ConferenceKind,
+    Lookup,
+    Speaker,
+    TalkKind,
+)
 from conference_recaps.catalogue.schema import ENTRY_SPECS
 from conference_recaps.config import RecapsConfig
 from conference_recaps.diagnostics import Subtype
@@ -25,8 +32,38 @@ HERE = Path(__file__).parent / "catalogue"
 BAD = HERE / "bad"
 
 EXPECTED: dict[str, list[str]] = {
+    "aliases-bad": [
+        "aliases-bad.yaml:11:35: unknown public 'no'; use one of true, false",
+        "aliases-bad.yaml:12:9: an item of 'aliases' lacks the key 'name'",
+        "aliases-bad.yaml:13:24: unknown key 'hidden' in an item of 'aliases' (the keys are: name, public)",
+    ],
+    "former-ids-clash": [
+        "former-ids-clash.yaml:7:5: speaker 'ada' lists its own id in 'former_ids'; remove it",
+        "former-ids-clash.yaml:14:5: talk 'pycon-2020/a' lists 'pycon-2020/b' in 'former_ids', but that is the id of the talk at former-ids-clash.yaml:19; an id is either current or former: merge the two entries or remove the former id",
+        "former-ids-clash.yaml:28:5: talk 'pycon-2020/d' lists 'pycon-2019/c' in 'former_ids', as does talk 'pycon-2020/c' at former-ids-clash.yaml:23; an old URL can redirect to one entry only, keep it on one of them",
+        "former-ids-clash.yaml:37:18: 'former_ids' 'not-a-talk-id' is not a talk id: write '<conference-id>/<talk-slug>' in lowercase letters, digits and hyphens",
+        "former-ids-clash.yaml:37:33: 'former_ids' 'ada' is not a talk id: write '<conference-id>/<talk-slug>' in lowercase letters, digits and hyphens",
+    ],
+    "withdrawn-bad": [
+        "withdrawn-bad.yaml:6:16: 'withdrawn' must be a mapping, e.g. {reason: speaker-request, date: 2026-12-01}",
+        "withdrawn-bad.yaml:10:25: unknown reason 'boredom'; use one of speaker-request, legal, duplicate",
+        "withdrawn-bad.yaml:16:16: 'withdrawn' lacks the key 'date', e.g. {reason: speaker-request, date: 2026-12-01}",
+    ],
     "alias": [
         "alias.yaml:10:15: YAML aliases (*name) are not supported; write the value out",
+    ],
+    "chapter-keys": [
+        "chapter-keys.yaml:17:9: a chapter lacks the required key 'title'",
+        "chapter-keys.yaml:18:9: unknown key 'speaker' in a chapter (did you mean 'speakers'?)",
+    ],
+    "chapter-order": [
+        "chapter-order.yaml:19:13: chapter time 3:00 is not after the chapter before (line 17); list chapters in the order of the video",
+    ],
+    "chapter-speaker": [
+        "chapter-speaker.yaml:19:20: unknown speaker 'nobody-known'; add it under 'speakers' or fix the id",
+    ],
+    "chapter-time": [
+        "chapter-time.yaml:19:13: chapter time '5:72' must be minutes:seconds or hours:minutes:seconds, e.g. '5:12' or '1:05:12', as the source gives it",
     ],
     "control-character": [
         "control-character.yaml:13:21: YAML syntax error: control characters are not allowed; remove the control character",
@@ -64,7 +101,7 @@ EXPECTED: dict[str, list[str]] = {
         "id-not-a-slug.yaml:14:16: unknown speaker 'andrew-godwin'; add it under 'speakers' or fix the id",
     ],
     "lint-talk-outside-conference": [
-        "warning: lint-talk-outside-conference.yaml:16:11: talk date 2019-10-25 is outside its conference (2019-09-22 to 2019-09-27); fix the date or the conference's dates",
+        "warning: lint-talk-outside-conference.yaml:16:11: talk date 2019-10-25 is 28 days after its conference ends (djangocon-us-2019: 2019-09-22 to 2019-09-27); if it was given then (tutorials and sprints often are), set the conference's 'end' to 2019-10-25, otherwise fix the talk's date",
     ],
     "lint-unreferenced-speaker": [
         "warning: lint-unreferenced-speaker.yaml:10:9: speaker 'carlton-gibson' gives no talk; add them to a talk's speakers or remove the entry",
@@ -194,9 +231,9 @@ def test_yaml_1_1_lookalikes_and_nulls_read_as_written() -> None:
     catalogue, problems = load_catalogue(HERE, [HERE / "good.yaml"])
     assert problems == []
     assert catalogue.speakers["norway"] == Speaker(
-        "norway", "NO", aliases=("12:30", "yes", "0o17", "1_000", ".inf")
+        "norway", "NO", aliases=tuple(map(Alias, ("12:30", "yes", "0o17", "1_000", ".inf")))
     )
-    assert catalogue.speakers["andrew-godwin"].aliases == ("Andrew G.", "NO")
+    assert catalogue.speakers["andrew-godwin"].public_aliases == ("Andrew G.", "NO")
     talk = catalogue.talks["djangocon-us-2019/python-3-10"]
     assert (talk.title, talk.abstract, talk.slides, talk.tags) == ("3.10", "off", None, ())
     assert talk.kind is TalkKind.talk
@@ -230,8 +267,10 @@ def test_good_file_round_trip(tmp_path: Path) -> None:
 def _as_data(catalogue: Catalogue) -> dict[str, list[dict[str, object]]]:
     def plain(value: object) -> object:
         if isinstance(value, tuple):
-            return list(value)
-        if isinstance(value, datetime.date | TalkKind):
+            return [plain(item) for item in value]
+        if isinstance(value, Alias):
+            return value.name if value.public else {"name": value.name, "public": False}
+        if isinstance(value, datetime.date | TalkKind | ConferenceKind):
             return str(value)
         return value
 
@@ -308,3 +347,109 @@ def test_problem_subtypes() -> None:
     assert [p.subtype for p in problems] == [Subtype.catalogue_ref]
     _, problems = load_catalogue(BAD, [BAD / "lint-unreferenced-speaker.yaml"])
     assert [(p.subtype, p.is_error) for p in problems] == [(Subtype.catalogue_lint, False)]
+
+
+def test_chapters_are_read_in_order_with_their_speakers(tmp_path: Path) -> None:
+    path = tmp_path / "talks.yaml"
+    path.write_text(
+        (BAD / "chapter-order.yaml")
+        .read_text()
+        .replace('at: "5:12"', 'at: "00:00"')
+        .replace('at: "3:00"', 'at: "1:02:03"')
+        .replace("title: Earlier", "title: Later\n        speakers: [andrew-godwin]")
+    )
+    catalogue, problems = load_catalogue(tmp_path, [path])
+    assert problems == []
+    talk = catalogue.talks["djangocon-us-2019/lightning"]
+    assert [(c.at, c.seconds, c.title, c.speakers) for c in talk.chapters] == [
+        ("0:00", 0, "Testing", ()),
+        ("1:02:03", 3723, "Later", ("andrew-godwin",)),
+    ]
+
+
+def test_a_control_character_is_reported_at_its_line_after_multibyte_text(
+    tmp_path: Path,
+) -> None:
+    """libyaml gives a byte offset; read as characters it pointed lines too far."""
+    abstract = "\n".join(f"      Ligne {n}: café, naïve, 日本語, 🐍" for n in range(200))
+    (tmp_path / "talks.yaml").write_text(
+        "conferences: []\nspeakers: []\ntalks:\n  - id: x/y\n    abstract: |\n"
+        f"{abstract}\n      bad \x9d here\n",
+        encoding="utf-8",
+    )
+    _catalogue, problems = load_catalogue(tmp_path, [tmp_path / "talks.yaml"])
+    assert [(p.line, p.column) for p in problems] == [(206, 11)]
+    assert "control characters are not allowed" in problems[0].message
+
+
+def test_former_ids_withdrawn_and_private_aliases(tmp_path: Path) -> None:
+    """Withdrawn entries leave the published lists; former ids lead to their new entry."""
+    path = tmp_path / "talks.yaml"
+    path.write_text(
+        """\
+conferences:
+  - id: pycon-2020
+    name: PyCon 2020
+    start: 2020-04-15
+    end: 2020-04-23
+    former_ids: [pycon-us-2020]
+  - id: gone-2020
+    name: Gone 2020
+    start: 2020-05-01
+    end: 2020-05-02
+    withdrawn: {reason: legal, date: 2026-11-01}
+speakers:
+  - id: jane-doe
+    name: Jane Doe
+    former_ids: [jane-d]
+    aliases:
+      - Jane D.
+      - {name: Jane Oldname, public: false}
+  - id: hidden
+    name: Hidden Person
+    withdrawn: {reason: speaker-request, date: 2026-11-02}
+talks:
+  - id: pycon-2020/new-slug
+    conference: pycon-2020
+    title: New
+    speakers: [jane-doe, hidden]
+    former_ids: [pycon-2020/old-slug]
+  - id: pycon-2020/taken-down
+    conference: pycon-2020
+    title: Taken down
+    speakers: [jane-doe]
+    withdrawn: {reason: speaker-request, date: 2026-11-03}
+  - id: gone-2020/talk
+    conference: gone-2020
+    title: Of a withdrawn conference
+    speakers: [jane-doe]
+""",
+        encoding="utf-8",
+    )
+    catalogue, problems = load_catalogue(tmp_path, [path])
+    assert problems == []
+    assert list(catalogue.talks) == ["pycon-2020/new-slug"]
+    assert catalogue.talks["pycon-2020/new-slug"].speakers == ("jane-doe",)
+    assert list(catalogue.speakers) == ["jane-doe"]
+    assert list(catalogue.conferences) == ["pycon-2020"]
+    assert sorted(catalogue.withdrawn) == [
+        "conference:gone-2020",
+        "speaker:hidden",
+        "talk:gone-2020/talk",
+        "talk:pycon-2020/taken-down",
+    ]
+    jane = catalogue.speakers["jane-doe"]
+    assert jane.public_aliases == ("Jane D.",)
+    assert jane.all_names == ("Jane Doe", "Jane D.", "Jane Oldname")
+    assert catalogue.redirects == {
+        "conference:pycon-us-2020": "pycon-2020",
+        "speaker:jane-d": "jane-doe",
+        "talk:pycon-2020/old-slug": "pycon-2020/new-slug",
+    }
+    renamed = catalogue.lookup("talk", "pycon-2020/old-slug")
+    assert renamed.entry is catalogue.talks["pycon-2020/new-slug"]
+    assert renamed.renamed_to == "pycon-2020/new-slug"
+    assert catalogue.lookup("talk", "pycon-2020/taken-down").withdrawn is not None
+    assert catalogue.lookup("talk", "nowhere/at-all") == Lookup()
+    assert catalogue.stamp("talk:pycon-2020/taken-down") == "withdrawn"
+    assert catalogue.stamp("talk:pycon-2020/old-slug").startswith("renamed:pycon-2020/new-slug:")

@@ -157,3 +157,61 @@ def test_absolute_html_resolves_every_kind_of_link() -> None:
     image = result.find("img")
     assert image["src"] == BASE + "recaps/p/_images/a.png"
     assert image["srcset"] == f"{BASE}recaps/p/a.png 1x, {BASE}recaps/p/b.png 2x"
+
+
+def test_every_rss_feed_names_itself_and_its_page(site: Path) -> None:
+    feeds = sorted((site / "feeds").rglob("rss.xml"))
+    assert len(feeds) > 5
+    for path in feeds:
+        channel = check_rss(path).find("channel")
+        assert channel is not None
+        own = BASE + path.relative_to(site).as_posix()
+        selfs = [link.get("href") for link in channel.findall(f"{ATOM}link[@rel='self']")]
+        assert selfs == [own], path
+        assert not (channel.findtext("link") or "").endswith(".xml"), path
+    for path in sorted((site / "feeds").rglob("atom.xml")):
+        feed = check_atom(path)
+        own = BASE + path.relative_to(site).as_posix()
+        assert [link.get("href") for link in feed.findall(f"{ATOM}link[@rel='self']")] == [own]
+
+
+def test_a_speaker_feed_has_their_talks_and_the_recaps_about_them(site: Path) -> None:
+    feed = check_atom(site / "feeds/speakers/andrew-godwin/atom.xml")
+    assert feed.findtext(f"{ATOM}title") == "Andrew Godwin: talks and recaps"
+    alternate = feed.find(f"{ATOM}link[@rel='alternate']")
+    assert alternate is not None
+    assert alternate.get("href") == BASE + "speakers/andrew-godwin/"
+    ids = [e.findtext(f"{ATOM}id") for e in feed.findall(f"{ATOM}entry")]
+    assert ids == [
+        BASE + "talks/pycon-au-2021/async-everywhere/",
+        BASE + "recaps/2019/djangocon/",
+        BASE + "talks/djangocon-us-2019/just-add-await/",
+    ]
+    check_rss(site / "feeds/speakers/andrew-godwin/rss.xml")
+
+
+def test_a_tag_feed_has_its_talks_and_recaps(site: Path) -> None:
+    feed = check_atom(site / "feeds/tags/async/atom.xml")
+    ids = [e.findtext(f"{ATOM}id") for e in feed.findall(f"{ATOM}entry")]
+    assert ids == [
+        BASE + "talks/pycon-au-2021/async-everywhere/",
+        BASE + "recaps/2019/djangocon/",
+        BASE + "talks/djangocon-us-2019/just-add-await/",
+        BASE + "talks/djangocon-us-2019/hardware/",
+    ]
+    assert (site / "feeds/tags/community/rss.xml").is_file()  # a tag only a recap has
+
+
+@pytest.mark.parametrize(
+    ("page", "feed"),
+    [
+        ("speakers/andrew-godwin/index.html", "../../feeds/speakers/andrew-godwin/"),
+        ("tags/async/index.html", "../../feeds/tags/async/"),
+    ],
+)
+def test_speaker_and_tag_pages_announce_their_feeds(site: Path, page: str, feed: str) -> None:
+    soup = BeautifulSoup((site / page).read_text(), "html.parser")
+    links = {(link["type"], link["href"]) for link in soup.find_all("link", rel="alternate")}
+    assert ("application/atom+xml", feed + "atom.xml") in links
+    assert ("application/rss+xml", feed + "rss.xml") in links
+    assert ("application/atom+xml", "../../feeds/atom.xml") in links

@@ -40,7 +40,7 @@ def test_feeds_are_kept_when_nothing_changed(tmp_path: Path) -> None:
     assert rewritten(first, build(site, tmp_path / "build")) == set()
 
 
-def test_a_talk_edit_rewrites_only_its_conference_feeds(tmp_path: Path) -> None:
+def test_a_talk_edit_rewrites_only_the_feeds_that_carry_it(tmp_path: Path) -> None:
     site = tmp_path / "site"
     shutil.copytree(ROOT, site)
     before = build(site, tmp_path / "build")
@@ -53,7 +53,11 @@ def test_a_talk_edit_rewrites_only_its_conference_feeds(tmp_path: Path) -> None:
 
     after = build(site, tmp_path / "build")
 
-    assert rewritten(before, after) == {"djangocon-us-2019/atom.xml", "djangocon-us-2019/rss.xml"}
+    assert rewritten(before, after) == {
+        f"{key}/{kind}.xml"
+        for key in ("djangocon-us-2019", "speakers/russell-keith-magee", "tags/webassembly")
+        for kind in ("atom", "rss")
+    }
     atom = (tmp_path / "build" / "dirhtml" / "feeds" / "djangocon-us-2019" / "atom.xml").read_text()
     assert "WebAssembly, edited" in atom
 

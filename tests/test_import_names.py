@@ -6,8 +6,10 @@ import pytest
 
 from conference_recaps.catalogue.model import TalkKind
 from conference_recaps.importers.names import (
+    loose_name_key,
     name_key,
     normalise_text,
+    split_names,
     title_key,
     unique_slug,
     url_key,
@@ -48,9 +50,16 @@ def test_slugify_cuts_one_long_word() -> None:
     assert slugify("a" * 80) == "a" * 60
 
 
-def test_slugify_without_any_ascii_is_stable() -> None:
-    assert slugify("日本語", fallback="talk") == slugify("日本語", fallback="talk")
-    assert slugify("日本語", fallback="talk").startswith("talk-")
+def test_slugify_transliterates_every_script() -> None:
+    assert slugify("日本語", fallback="talk") == "ri-ben-yu"
+    assert slugify("정다운") == "jeongdaun"
+    assert slugify("Алексей Шипилёв") == "aleksey-shipilev"
+    assert slugify("파이썬 웹 API Schema 제작기") == "paisseon-web-api-schema-jejaggi"
+
+
+def test_slugify_without_any_letter_is_stable() -> None:
+    assert slugify("・・・", fallback="talk") == slugify("・・・", fallback="talk")
+    assert slugify("・・・", fallback="talk").startswith("talk-")
 
 
 def test_unique_slug() -> None:
@@ -138,3 +147,31 @@ def test_clean_tags_are_unique_slugs_without_kinds() -> None:
         "django-rest-framework",
         "orm",
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "people", "clear"),
+    [
+        ("Anna Spysz and Chase Douglas", ("Anna Spysz", "Chase Douglas"), True),
+        ("Ben Doherty, Ishaan Varshney", ("Ben Doherty", "Ishaan Varshney"), True),
+        ("Seo Min-kyo & Kang Jin-oh", ("Seo Min-kyo", "Kang Jin-oh"), True),
+        ("강민철, 세르게이", ("강민철", "세르게이"), True),
+        ("Carina C. Zona", ("Carina C. Zona",), True),
+        ("Dino E Viehland", ("Dino E Viehland",), True),
+        # Not split, reported: a person decides.
+        ("Smith, John", ("Smith, John",), False),
+        ("Jane and John Doe", ("Jane and John Doe",), False),
+        ("Keira and Sky", ("Keira and Sky",), False),
+        ("Guido van Rossum, et al", ("Guido van Rossum, et al",), False),
+        ("Takahiro Ikeuchi / 池内 孝啓", ("Takahiro Ikeuchi / 池内 孝啓",), False),
+        ("Lightning Talks, DAY 1 - PyTexas 202", ("Lightning Talks, DAY 1 - PyTexas 202",), False),
+    ],
+)
+def test_split_names(name: str, people: tuple[str, ...], clear: bool) -> None:
+    assert split_names(name) == (people, clear)
+
+
+def test_loose_name_key_ignores_hyphens_punctuation_and_titles() -> None:
+    assert loose_name_key("Dr. Jun-ki Kim") == loose_name_key("Junki Kim")
+    assert loose_name_key("Cameron Davidson-Pilon") == loose_name_key("Cameron Davidson Pilon")
+    assert loose_name_key("Carina C. Zona") != loose_name_key("C Zona")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import shutil
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 import yaml
 
 from conference_recaps.cli import main
-from conference_recaps.importers.pyvideo import read_pyvideo
+from conference_recaps.importers.pyvideo import is_series, read_pyvideo
 from conference_recaps.importers.sources import SourceError
 
 FIXTURES = Path(__file__).parent / "importers" / "pyvideo"
@@ -259,3 +260,15 @@ def test_category_dates_win_over_recorded_dates(tmp_path: Path) -> None:
     assert (str(conference.start), str(conference.end)) == ("2024-04-30", "2024-05-05")
     assert conference.url == "https://conf.example.org/"
     assert conference.id == "conf-2024"
+
+
+def test_meetup_series_are_told_from_conferences() -> None:
+    monthly = [date(2010, 1, 14) + timedelta(days=30 * n) for n in range(24)]
+    assert is_series(monthly, "chipy")
+    assert is_series(monthly, "chipy-2010")  # no two weeks hold half of the talks
+    # A user group without a year in its name: two talks years apart.
+    assert is_series([date(2015, 11, 19), date(2019, 5, 20)], "phillypug")
+    # A conference: most talks within days, a few misdated videos months later.
+    conference = [date(2016, 5, 29)] * 14 + [date(2016, 5, 30)] * 100 + [date(2016, 9, 1)]
+    assert not is_series(conference, "pycon-us-2016")
+    assert not is_series([date(2019, 9, 22), date(2019, 9, 27)], "djangocon")

@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from bs4 import BeautifulSoup
 
-from conference_recaps.catalogue.model import Catalogue, Conference, Speaker, Talk
+from conference_recaps.catalogue.model import Catalogue, Chapter, Conference, Speaker, Talk
 from conference_recaps.discovery.jsonld import (
+    chapter_clips,
     script_tag,
     talk_event,
     video_object,
@@ -89,7 +90,7 @@ def test_talk_event_is_a_sub_event_with_its_video(site: Path) -> None:
 
 def test_talk_without_video_has_no_video_object(site: Path) -> None:
     items = jsonld(site / "talks/djangocon-us-2019/hardware/index.html")
-    assert [item["@type"] for item in items] == ["Event"]
+    assert [item["@type"] for item in items] == ["Event", "BreadcrumbList"]
 
 
 def test_speaker_profile(site: Path) -> None:
@@ -181,3 +182,34 @@ def test_online_conference_has_a_virtual_location() -> None:
     assert event["location"] == {"@type": "VirtualLocation", "url": "https://c.example"}
     assert event["performer"] == [{"@type": "Person", "name": "S"}]
     assert "@id" not in event["superEvent"]
+
+
+@pytest.mark.parametrize(
+    ("video", "first_url"),
+    [
+        ("https://youtu.be/d9BAUBEyFgM", "https://www.youtube.com/watch?v=d9BAUBEyFgM&t=0"),
+        ("https://vimeo.com/123456789", "https://vimeo.com/123456789#t=0s"),
+        ("https://example.org/talk.mp4", None),  # no documented time link: no clips
+    ],
+)
+def test_chapters_are_clips_with_start_offset_and_url(video: str, first_url: str | None) -> None:
+    chapters = (Chapter("0:00", "Opening"), Chapter("1:02:03", "Questions", ("s",)))
+    conference = Conference("c", "C", datetime.date(2020, 1, 1), datetime.date(2020, 1, 2))
+    talk = Talk("c/t", "c", "T", video=video, chapters=chapters)
+    video_data = video_object(talk, catalogue=Catalogue([conference], [], [talk]), page=BASE)
+    assert video_data is not None
+    if first_url is None:
+        assert chapter_clips(talk) == []
+        assert "hasPart" not in video_data
+        return
+    first, last = video_data["hasPart"]
+    assert first == {
+        "@type": "Clip",
+        "name": "Opening",
+        "startOffset": 0,
+        "endOffset": 3723,
+        "url": first_url,
+    }
+    assert last["startOffset"] == 3723
+    assert "endOffset" not in last  # the video's length is not known
+    assert last["url"].replace("3723", "0") == first_url

@@ -106,6 +106,8 @@ def test_editing_a_talk_rewrites_the_pages_that_show_it(site: Path, tmp_path: Pa
     assert rewritten(outdir, before) == {
         "talks/pycon-2019/zen-of-testing",  # its page
         "talks/pycon-2019/async-all-the-way",  # its previous talk shows its title
+        "talks/pycon-2019/opening-keynote",  # related talks: the same speaker
+        "talks/djangocon-2019/orm-tricks",
         "conferences/pycon-2019",
         "speakers/ada-lovelace",
         "speakers/bob-tables",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -80,7 +81,8 @@ def test_index_and_search_page_are_written(site: Path) -> None:
     soup = BeautifulSoup((site / "search/index.html").read_text(), "html.parser")
     assert soup.find(id="recaps-search") is not None
     sources = {s.get("src") for s in soup.find_all("script")}
-    assert "../pagefind/pagefind-ui.js" in sources  # relative: works under any prefix
+    # Relative (works under any prefix), cache-busted by Pagefind's version.
+    assert any(re.fullmatch(r"\.\./pagefind/pagefind-ui\.js\?v=\w{8}", s or "") for s in sources)
     assert any((s or "").startswith("../_static/discovery/search.js") for s in sources)
 
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from conference_recaps.assets import setup_assets
 from conference_recaps.catalogue.extension import setup_catalogue
 from conference_recaps.config import setup_config
 from conference_recaps.directives import setup_directives
 from conference_recaps.discovery import setup_discovery
 from conference_recaps.docs_reference import setup_docs_reference
 from conference_recaps.domain import setup_domain
+from conference_recaps.excerpts import setup_excerpts
 from conference_recaps.fingerprint import code_fingerprint
 from conference_recaps.pages import setup_pages
 from conference_recaps.recap_header import setup_recap_header
@@ -33,9 +35,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_domain(app)
     setup_catalogue(app)
     setup_theme(app)
+    setup_assets(app)
     setup_security(app)
     setup_directives(app)
     setup_recap_header(app)
+    setup_excerpts(app)
     setup_pages(app)
     setup_discovery(app)
     setup_docs_reference(app)

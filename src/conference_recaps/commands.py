@@ -23,6 +23,8 @@ from conference_recaps.version import __version__
 RECAP_KINDS = tuple(kind.value for kind in RecapKind)
 #: The catalogue file ``recaps import`` adds to unless ``--into`` says otherwise.
 DEFAULT_TARGET = "talks.yaml"
+#: Where ``recaps import`` lists what it did to each record (``--report``).
+DEFAULT_REPORT = "_build/import-report.txt"
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,13 @@ def _import_options() -> tuple[Argument, ...]:
             help="the conference's id (default: from the folder name or the event's acronym)",
         ),
         arg("--dry-run", action="store_true", help="report what would change, write nothing"),
+        arg(
+            "--report",
+            default=DEFAULT_REPORT,
+            metavar="FILE",
+            help="where to list everything the import did to each record "
+            f"(default: {DEFAULT_REPORT})",
+        ),
     )
 
 
@@ -87,7 +96,16 @@ COMMANDS: tuple[Command, ...] = (
         description=(
             "``recaps check``: validate the catalogue and every recap's front matter, as CI does."
         ),
-        arguments=(_root("the site's root, holding conf.py (default: the current directory)"),),
+        arguments=(
+            _root("the site's root, holding conf.py (default: the current directory)"),
+            arg(
+                "--base",
+                metavar="REF",
+                help="also fail on every talk, speaker or conference id that exists at this "
+                "git ref (e.g. origin/main) and is gone, unless a former_ids or withdrawn "
+                "record accounts for it",
+            ),
+        ),
         run="conference_recaps.cli.check:run",
     ),
     Command(
@@ -210,6 +228,51 @@ COMMANDS: tuple[Command, ...] = (
         ),
     ),
     Command(
+        "speakers",
+        help="list likely duplicate speakers, or merge two into one",
+        description=(
+            "``recaps speakers duplicates`` lists speakers who are probably one person; "
+            "``recaps speakers merge OLD NEW`` merges them."
+        ),
+        subcommand_dest=("action", "ACTION"),
+        subcommands=(
+            Command(
+                "duplicates",
+                help="list speakers whose names differ only by case, accents, punctuation, "
+                "hyphens, initials or a title; never merges",
+                description="List likely duplicate speakers, with the command that merges each.",
+                arguments=(_root(_ROOT_HELP),),
+                run="conference_recaps.cli.speakers:run_duplicates",
+            ),
+            Command(
+                "merge",
+                help="merge speaker OLD into NEW: move the talks, keep OLD as a former id and "
+                "its name as an alias, update the recaps",
+                description=(
+                    "Rewrite the catalogue (comments kept) and the recaps so that OLD's talks "
+                    "name NEW; /speakers/OLD/ then redirects to /speakers/NEW/."
+                ),
+                arguments=(
+                    arg("old", metavar="OLD", help="the id to merge away"),
+                    arg("new", metavar="NEW", help="the id to keep"),
+                    arg(
+                        "--private",
+                        action="store_true",
+                        help="keep OLD's name only for matching imports, never shown "
+                        "(public: false)",
+                    ),
+                    arg(
+                        "--dry-run",
+                        action="store_true",
+                        help="say what would change, write nothing",
+                    ),
+                    _root(_ROOT_HELP),
+                ),
+                run="conference_recaps.cli.speakers:run_merge",
+            ),
+        ),
+    ),
+    Command(
         "links",
         help="report talks whose video or slides link is dead (needs network access)",
         description=(
@@ -249,6 +312,56 @@ COMMANDS: tuple[Command, ...] = (
             ),
         ),
         run="conference_recaps.cli.schema:run",
+    ),
+    Command(
+        "audit",
+        help="run Lighthouse and pa11y on each page type of the built site (needs npm ci)",
+        description=(
+            "Serve the built site with gzip on 127.0.0.1, run Lighthouse (mobile) and pa11y "
+            "on the heaviest page of each type, print scores, LCP, CLS, bytes and requests. "
+            "Exit code 1 when a page is over the weight budget or below the scores."
+        ),
+        arguments=(
+            arg(
+                "--site",
+                type=Path,
+                default=Path("_build/html"),
+                metavar="DIR",
+                help="the dirhtml build to audit (default: %(default)s)",
+            ),
+            arg(
+                "--report-dir",
+                type=Path,
+                default=Path("_build/audit"),
+                metavar="DIR",
+                help="where the Lighthouse and pa11y reports go (default: %(default)s)",
+            ),
+            arg(
+                "--runs",
+                type=int,
+                default=1,
+                metavar="N",
+                help="Lighthouse runs per page; the median counts (default: %(default)s)",
+            ),
+            arg(
+                "--cpu-slowdown",
+                type=float,
+                default=None,
+                metavar="X",
+                help=(
+                    "Lighthouse's CPU slowdown multiplier (default: its own, 4); lower it "
+                    "only to calibrate a host slower than Lighthouse expects"
+                ),
+            ),
+            arg(
+                "--node-modules",
+                type=Path,
+                default=Path("node_modules"),
+                metavar="DIR",
+                help="where `npm ci` installed the tools (default: %(default)s)",
+            ),
+        ),
+        run="conference_recaps.cli.audit:run",
     ),
 )
 

@@ -53,6 +53,10 @@ def _is_branch(value: Any) -> str | None:
     return None
 
 
+def _is_bool(value: Any) -> str | None:
+    return None if isinstance(value, bool) else "must be True or False"
+
+
 def _meta(help_text: str, validator: Callable[[Any], str | None]) -> dict[str, Any]:
     return {"help": help_text, "validator": validator}
 
@@ -95,6 +99,23 @@ class RecapsConfig:
     repository_branch: str = field(
         default="main",
         metadata=_meta("The branch that edit-this-page links point at.", _is_branch),
+    )
+    guide: str = field(
+        default="docs/index",
+        metadata=_meta(
+            "The contributor guide's first page: it and the pages under its toctree get "
+            "the guide's own navigation, and the reader's pages only link to it.",
+            _is_relative_path,
+        ),
+    )
+    video_thumbnails: bool = field(
+        default=True,
+        metadata=_meta(
+            "Show video thumbnails (loaded from the video host, e.g. ``i.ytimg.com``) on "
+            "talk pages and cards. ``False``: no request goes to a video host until a "
+            "reader plays a video.",
+            _is_bool,
+        ),
     )
 
 
@@ -160,5 +181,5 @@ def _validate_config(app: Sphinx, config: Config) -> None:
 def setup_config(app: Sphinx) -> None:
     """Register every ``recaps_*`` value; a change to one rebuilds the whole site."""
     for f in config_fields():
-        app.add_config_value(PREFIX + f.name, f.default, "env", types=frozenset({str}))
+        app.add_config_value(PREFIX + f.name, f.default, "env", types=frozenset({type(f.default)}))
     app.connect("config-inited", _validate_config, priority=400)

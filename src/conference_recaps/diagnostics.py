@@ -40,6 +40,9 @@ class Subtype(enum.Enum):
     catalogue_lint = "catalogue_lint"
     """A catalogue entry is valid but suspicious (an unreferenced speaker, a talk dated
     outside its conference)."""
+    tag = "tag"
+    """A talk's tag is an alias of a tag of the vocabulary (``tags.yaml``; an error), or is
+    not in it (a warning): ``recaps check`` only."""
     front_matter = "front_matter"
     """A recap's front matter is missing a field or has a wrong value."""
     talk_ref = "talk_ref"
@@ -48,6 +51,15 @@ class Subtype(enum.Enum):
     """A ``{speaker}`` role or grid filter names an unknown speaker."""
     conference_ref = "conference_ref"
     """A grid filter or front matter names an unknown conference."""
+    former_id = "former_id"
+    """A recap names a talk, speaker or conference by a former id: it links to the entry
+    that holds the id now; write the new id."""
+    duplicate_speaker = "duplicate_speaker"
+    """Two speakers' names differ only by case, accents, punctuation, initials or a title:
+    perhaps one person (``recaps speakers duplicates`` says how to merge or keep apart)."""
+    removed = "removed"
+    """``recaps check --base``: an id that exists at the base is gone, and no
+    ``former_ids`` or ``withdrawn`` record says where it went."""
     grid_empty = "grid_empty"
     """A ``talk-grid`` matches no talk."""
     photo = "photo"
@@ -66,6 +78,9 @@ class Subtype(enum.Enum):
     code (an option, a subtype, a setting) has no help text to show."""
     search = "search"
     """The search index (Pagefind) could not be built after the HTML build."""
+    assets = "assets"
+    """The pruned theme stylesheet was made from other theme versions than the installed
+    ones: run ``make theme-css``."""
 
 
 @dataclass(frozen=True, slots=True)

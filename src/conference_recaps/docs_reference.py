@@ -232,7 +232,11 @@ class FrontMatterReference(RecapsReference):
                     f"front-matter-{key}",
                     [
                         key,
-                        [nodes.Text(_type_text(hints.get(f.name, f.type)))],
+                        [
+                            nodes.Text(
+                                f.metadata.get("type") or _type_text(hints.get(f.name, f.type))
+                            )
+                        ],
                         [nodes.Text("yes" if required else "no")],
                         inline_nodes(help_text),
                     ],

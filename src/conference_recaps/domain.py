@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from conference_recaps.frontmatter import RecapMeta
 
 #: Per-document tables: ``{table: {docname: records}}``.
-PER_DOC_TABLES = ("uses", "mentions", "photos", "recaps", "credit_pages")
+PER_DOC_TABLES = ("uses", "mentions", "photos", "recaps", "credit_pages", "excerpts")
 
 #: The stamp of an entry a page names but the catalogue lacks.
 MISSING = ""
@@ -134,7 +134,7 @@ class RecapsDomain(Domain):
 
     name = "recaps"
     label = "Conference recaps"
-    data_version = 2
+    data_version = 3
     initial_data: ClassVar[dict[str, Any]] = {
         # The parsed catalogue and the stamps of the files it came from; set before reading.
         "catalogue": None,
@@ -148,6 +148,8 @@ class RecapsDomain(Domain):
         "recaps": {},
         # docname -> True: the page lists every photo credit (filled when written).
         "credit_pages": {},
+        # docname -> Excerpt: a recap's first lines and first photo, for cards.
+        "excerpts": {},
         # A digest of every photo credit, to know when the credit pages must be rewritten.
         "credits_digest": "",
     }
@@ -185,8 +187,13 @@ def note_use(env: BuildEnvironment, docname: str, entries: Iterable[Entry]) -> N
 
 
 def note_missing(env: BuildEnvironment, docname: str, key: str) -> None:
-    """Record that ``docname`` names an entry (by :func:`entry_key`) the catalogue lacks."""
-    get_domain(env).table("uses").setdefault(docname, {})[key] = MISSING
+    """Record that ``docname`` names an entry (by :func:`entry_key`) the catalogue lacks.
+
+    The id may be unknown, a former id or withdrawn: what it is now is recorded
+    (:meth:`Catalogue.stamp`), so a change of that re-reads the page.
+    """
+    stamp = get_catalogue(env).stamp(key)
+    get_domain(env).table("uses").setdefault(docname, {})[key] = stamp
 
 
 def note_query(
@@ -244,8 +251,7 @@ def _current_stamp(catalogue: Catalogue, key: str, cache: dict[str, str]) -> str
             except (TypeError, ValueError):  # a key from an older version: re-read
                 stamp = "invalid"
         else:
-            entry = catalogue.get(key)
-            stamp = MISSING if entry is None else fingerprint(entry)
+            stamp = catalogue.stamp(key)
         cache[key] = stamp
     return stamp
 

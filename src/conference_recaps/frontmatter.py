@@ -30,6 +30,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from conference_recaps.catalogue.model import Withdrawal  # at runtime: docs resolve it
 from conference_recaps.catalogue.reader import INVALID, Reader, suggest
 from conference_recaps.catalogue.schema import FieldType
 from conference_recaps.catalogue.yamltree import MapNode, ScalarNode, SeqNode, parse_yaml
@@ -54,6 +55,13 @@ class Source:
     title: str
     url: str | None = None
     author: str | None = None
+    #: When the original came out, as precisely as it says: ``2016``, ``2016-11`` or
+    #: ``2016-11-18``. A recap without a conference is filed under this year.
+    published: str | None = None
+
+    @property
+    def year(self) -> int | None:
+        return int(self.published[:4]) if self.published else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,16 +79,48 @@ class RecapMeta:
     kind: RecapKind = RecapKind.blog
     """``blog``, ``podcast`` or ``notes`` (default ``blog``)."""
     sources: tuple[Source, ...] = ()
-    """The originals it draws on, each with ``title`` and optional ``url`` and ``author``."""
+    """The originals it draws on, each with ``title`` and optional ``url``, ``author`` and
+    ``published`` (``2016``, ``2016-11`` or ``2016-11-18``)."""
     tags: tuple[str, ...] = field(default=())
     """Topics, as slugs, e.g. ``[async, community]``."""
     description: str | None = None
     """A one or two sentence summary for feeds and link previews."""
+    withdrawn: Withdrawal | None = field(default=None, metadata={"type": "reason and date"})
+    """Taken down: ``{reason: speaker-request, date: 2026-12-01}`` (reason
+    ``speaker-request``, ``legal`` or ``duplicate``). The post leaves every listing, feed
+    and index, and its URL shows a short notice instead of its text."""
 
 
-FIELDS = ("title", "date", "authors", "conference", "kind", "sources", "tags", "description")
+def filed_year(meta: Any, catalogue: Catalogue) -> int | None:
+    """The year a recap is filed under: of what it recaps, not of the day it was added.
+
+    Its conference's year; for a recap with no conference, the year its first dated
+    source came out; failing both, the year of its own date.
+    """
+    conference = catalogue.conferences.get(getattr(meta, "conference", None) or "")
+    if conference is not None:
+        return conference.year
+    for source in getattr(meta, "sources", None) or ():
+        if year := getattr(source, "year", None):
+            return int(year)
+    date = getattr(meta, "date", None)
+    return date.year if isinstance(date, datetime.date) else None
+
+
+FIELDS = (
+    "title",
+    "date",
+    "authors",
+    "conference",
+    "kind",
+    "sources",
+    "tags",
+    "description",
+    "withdrawn",
+)
 REQUIRED = ("title", "date", "authors")
-SOURCE_FIELDS = ("title", "url", "author")
+SOURCE_FIELDS = ("title", "url", "author", "published")
+_PUBLISHED = re.compile(r"^[12][0-9]{3}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12][0-9]|3[01]))?)?$")
 #: Keys MyST-Parser and Sphinx read from front matter themselves.
 FOREIGN_KEYS = frozenset(
     {
@@ -185,9 +225,23 @@ def _value(reader: Reader, name: str, node: Any, catalogue: Catalogue) -> Any:
     if name == "kind":
         value = reader.choice(node, name, [kind.value for kind in RecapKind])
         return RecapKind(value) if isinstance(value, str) else value
+    if name == "withdrawn":
+        return reader.withdrawal(node, name)
     if name == "conference":
         value = reader.slug(node, name)
-        if isinstance(value, str) and value not in catalogue.conferences:
+        if not isinstance(value, str) or value in catalogue.conferences:
+            return value
+        lookup = catalogue.lookup("conference", value)
+        if lookup.renamed_to is not None:
+            reader.error(
+                node,
+                f"conference '{value}' was renamed to '{lookup.renamed_to}' (it is a former "
+                f"id); write '{lookup.renamed_to}'",
+                Subtype.former_id,
+                is_error=False,
+            )
+            return lookup.renamed_to
+        if lookup.withdrawn is None:
             hint = suggest(value, catalogue.conferences)
             reader.error(
                 node,
@@ -214,6 +268,13 @@ def _sources(reader: Reader, node: Any) -> Any:
         values = {}
         for name, (_key, value_node) in found.items():
             value = reader.url(value_node, name) if name == "url" else reader.text(value_node, name)
+            if name == "published" and isinstance(value, str) and not _PUBLISHED.match(value):
+                reader.error(
+                    value_node,
+                    f"'published' {value!r} is not a date: write the year (2016), the "
+                    "month (2016-11) or the day (2016-11-18) the original came out",
+                )
+                value = INVALID
             if value is not INVALID and value is not None:
                 values[name] = value
         if "title" not in found:

@@ -11,24 +11,28 @@ the date, the authors, the kind of recap, and the original sources, credited and
 from __future__ import annotations
 
 import posixpath
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from sphinx.transforms import SphinxTransform
 
+from conference_recaps.catalogue.lifecycle import REASON_TEXT
 from conference_recaps.config import get_config
 from conference_recaps.diagnostics import warn
 from conference_recaps.directives.base import date_node
 from conference_recaps.directives.links import make_link
 from conference_recaps.domain import (
     get_catalogue,
+    get_domain,
     note_missing,
     note_use,
     recap_meta,
     set_recap_meta,
 )
-from conference_recaps.frontmatter import read_front_matter
-from conference_recaps.text import RECAP_KIND_LABELS
+from conference_recaps.frontmatter import filed_year, read_front_matter
+from conference_recaps.pages.generate import NOINDEX
+from conference_recaps.text import RECAP_KIND_LABELS, long_date
 from conference_recaps.urls import safe_url
 
 if TYPE_CHECKING:
@@ -59,7 +63,7 @@ def _read_front_matter(app: Sphinx, docname: str, source: list[str]) -> None:
     if meta is None:
         return
     set_recap_meta(env, docname, meta)
-    if meta.conference is not None:
+    if meta.conference is not None and meta.withdrawn is None:
         conference = catalogue.conferences.get(meta.conference)
         if conference is None:
             note_missing(env, docname, f"conference:{meta.conference}")
@@ -91,7 +95,18 @@ def build_header(env: BuildEnvironment, meta: RecapMeta) -> nodes.container:
                 )
             ]
         )
-    line.append([date_node(meta.date)])
+    year = filed_year(meta, catalogue)
+    if year is not None and year != meta.date.year:
+        # Filed under the year of what it recaps; the reader sees both dates.
+        filed = nodes.inline("", "", classes=["recaps-filed"])
+        filed += nodes.Text(f"From {year}")
+        line.append([filed])
+        added = nodes.inline("", "", classes=["recaps-added"])
+        added += nodes.Text("added ")
+        added += date_node(meta.date)
+        line.append([added])
+    else:
+        line.append([date_node(meta.date)])
     if meta.authors:
         authors = nodes.inline("", "", classes=["recaps-authors"])
         authors += nodes.Text("by ")
@@ -133,7 +148,7 @@ class RecapHeader(SphinxTransform):
 
     def apply(self, **kwargs: object) -> None:
         meta = recap_meta(self.env, self.env.current_document.docname)
-        if meta is None:
+        if meta is None or meta.withdrawn is not None:
             return
         header = build_header(self.env, meta)
         for section in self.document.findall(nodes.section):
@@ -143,6 +158,57 @@ class RecapHeader(SphinxTransform):
         self.document.insert(0, header)
 
 
+class WithdrawnRecap(SphinxTransform):
+    """Replaces a withdrawn recap's whole text by a short notice.
+
+    Before the header (845) and the collectors (880): its title, images and downloads
+    never reach the environment, and the talks and photos it showed are dropped from
+    the domain, so no talk page lists it and no credit names its photos.
+    """
+
+    default_priority = 840
+
+    def apply(self, **kwargs: object) -> None:
+        docname = self.env.current_document.docname
+        meta = recap_meta(self.env, docname)
+        if meta is None or meta.withdrawn is None:
+            return
+        withdrawal = meta.withdrawn
+        section = nodes.section(ids=["withdrawn-recap"], names=["withdrawn recap"])
+        section += nodes.title("", "Withdrawn recap")
+        section += nodes.paragraph(
+            "",
+            f"This recap was withdrawn {REASON_TEXT[withdrawal.reason]} on "
+            f"{long_date(withdrawal.date)}. It is no longer part of the archive.",
+            classes=["recaps-withdrawn-notice"],
+        )
+        self.document.children = []
+        self.document += section
+        domain = get_domain(self.env)
+        for table in ("mentions", "photos"):
+            domain.table(table).pop(docname, None)
+
+
+def _noindex(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Keep the notice of a withdrawn recap out of search engines, and its source unpublished.
+
+    Without a ``sourcename``, Sphinx neither copies the Markdown (the withdrawn text) to
+    ``_sources/`` when ``html_copy_source`` is on, nor links to it.
+    """
+    meta = recap_meta(app.env, pagename)
+    if meta is None or meta.withdrawn is None:
+        return
+    if context.get("sourcename"):  # a copy an earlier build made goes too
+        Path(app.outdir, "_sources", context["sourcename"]).unlink(missing_ok=True)
+    context["sourcename"] = ""
+    if "metatags" in context:
+        context["metatags"] = NOINDEX + context["metatags"]
+
+
 def setup_recap_header(app: Sphinx) -> None:
     app.connect("source-read", _read_front_matter)
     app.add_transform(RecapHeader)
+    app.add_transform(WithdrawnRecap)
+    app.connect("html-page-context", _noindex)

@@ -12,50 +12,39 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING, Final
 
+from anyascii import anyascii
+
 if TYPE_CHECKING:
     import datetime
-
-#: Letters that Unicode decomposition does not reduce to ASCII.
-_TRANSLITERATE = str.maketrans(
-    {
-        "ø": "o",
-        "Ø": "O",
-        "ł": "l",
-        "Ł": "L",
-        "æ": "ae",
-        "Æ": "AE",
-        "œ": "oe",
-        "Œ": "OE",
-        "ß": "ss",
-        "đ": "d",
-        "Đ": "D",
-        "ð": "d",
-        "Ð": "D",
-        "þ": "th",
-        "Þ": "Th",
-        "\u0131": "i",  # dotless i
-        "\u2019": "'",  # right single quotation mark
-        "\u2018": "'",  # left single quotation mark
-    }
-)
 
 #: How long an imported id's slug may be (a talk id adds its conference's id).
 MAX_SLUG_LENGTH: Final = 60
 
+# Scripts written without spaces between words, where anyascii's output runs syllables
+# together ("ZhangSan"): each character becomes its own word in a slug ("zhang-san").
+_SPACELESS = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
 
 def ascii_fold(text: str) -> str:
-    """``text`` without accents, special letters transliterated (``Ljødal``: ``Ljodal``)."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_TRANSLITERATE))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    """``text`` in ASCII: accents dropped, every script transliterated (anyascii).
+
+    ``Ljødal``: ``Ljodal``; ``정다운``: ``JeongDaUn``; ``Шипилёв``: ``Shipilev``. Before
+    this, a name or title in another script had no readable id (``speaker-0129bfe6``).
+    """
+    if text.isascii():
+        return text
+    text = _SPACELESS.sub(lambda m: f" {m.group(0)} ", text)
+    return anyascii(unicodedata.normalize("NFC", text))
 
 
 def slugify(text: str, *, max_length: int = MAX_SLUG_LENGTH, fallback: str | None = "item") -> str:
     """A lowercase ASCII slug, cut at a hyphen to at most ``max_length`` characters.
 
-    Text with no ASCII letter or digit at all (a title in another script) gets
-    ``<fallback>-<hash>``, stable for the same text, or ``""`` when ``fallback`` is None.
+    Any script is transliterated (``파이썬`` gives ``paisseon``); text with no letter or
+    digit at all (punctuation) gets ``<fallback>-<hash>``, stable for the same text, or
+    ``""`` when ``fallback`` is None.
     """
-    folded = ascii_fold(text).encode("ascii", "ignore").decode("ascii").lower()
+    folded = ascii_fold(text).lower()
     slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
     if not slug:
         if fallback is None:

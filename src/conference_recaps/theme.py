@@ -20,6 +20,27 @@ if TYPE_CHECKING:
 STATIC_DIR = Path(__file__).parent / "static"
 
 
+def _one_menu_button(app: Sphinx, config: Config) -> None:
+    """Keep pydata-sphinx-theme's hidden header from rendering a second menu button.
+
+    Below 992 px the book theme's ☰ button opens the navigation, but pydata-sphinx-theme
+    also renders a hidden header holding its own ``.primary-toggle``, first in the page;
+    both themes' scripts bind ``document.querySelector(".primary-toggle")``, the hidden
+    one, so the visible button did nothing (pydata-sphinx-theme#2451). With no header
+    items the header renders no buttons; the book theme puts the search field in the
+    sidebar and the article header anyway.
+    """
+    if config.html_theme != "sphinx_book_theme":
+        return
+    options = dict(config.html_theme_options or {})
+    options.setdefault("navbar_persistent", [])
+    # Breadcrumbs beside the menu button (discovery/breadcrumbs.py).
+    options.setdefault(
+        "article_header_start", ["toggle-primary-sidebar.html", "recaps-breadcrumbs.html"]
+    )
+    config.html_theme_options = options
+
+
 def _repository_buttons(app: Sphinx, config: Config) -> None:
     """Fill in the book theme's repository options unless ``conf.py`` set them."""
     settings = get_config(config)
@@ -46,5 +67,6 @@ def _add_static(app: Sphinx) -> None:
 
 def setup_theme(app: Sphinx) -> None:
     """Connect the theme wiring; runs after ``setup_config`` registered the values."""
+    app.connect("config-inited", _one_menu_button)
     app.connect("config-inited", _repository_buttons)
     app.connect("builder-inited", _add_static)

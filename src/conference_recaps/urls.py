@@ -40,6 +40,10 @@ _HTTP_URL = re.compile(HTTP_URL_PATTERN)
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
+#: The ``/recaps/`` index: every recap, newest first (``pages/listings.py``).
+RECAPS_INDEX = "recaps/index"
+
+
 def is_http_url(value: object) -> bool:
     """Whether ``value`` (stripped) is an absolute ``http``/``https`` URL the site links to."""
     return isinstance(value, str) and _HTTP_URL.match(value.strip()) is not None

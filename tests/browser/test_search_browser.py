@@ -144,6 +144,6 @@ def test_talk_page_json_ld_parses(page: Any, served: str) -> None:
             document.querySelectorAll('script[type="application/ld+json"]'),
             (script) => JSON.parse(script.textContent))"""
     )
-    assert [item["@type"] for item in data] == ["Event", "VideoObject"]
+    assert [item["@type"] for item in data] == ["Event", "VideoObject", "BreadcrumbList"]
     assert data[0]["superEvent"]["name"] == "DjangoCon US 2019"
     assert data[1]["thumbnailUrl"] == "https://i.ytimg.com/vi/d9BAUBEyFgM/hqdefault.jpg"

@@ -12,11 +12,13 @@ valid ones are kept.
 
 from __future__ import annotations
 
+import datetime
 import gc
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
+from conference_recaps.catalogue.lifecycle import check_former_ids
 from conference_recaps.catalogue.model import Catalogue, Conference, Speaker, Talk
 from conference_recaps.catalogue.reader import ParsedEntry, Reader, read_entries, suggest
 from conference_recaps.catalogue.schema import ENTRY_SPECS, TALK
@@ -140,6 +142,11 @@ def _load(root: Path, files: Sequence[Path]) -> tuple[Catalogue, list[Problem]]:
     speakers = {p.entry.id: p for p in read.parsed["speakers"] if p.entry}
     talks = _check_talks(read, conferences, speakers)
     _check_speakers(read, speakers)
+    read.problems += check_former_ids(
+        [p.entry for p in read.parsed["conferences"] if p.entry is not None],
+        [p.entry for p in read.parsed["speakers"] if p.entry is not None],
+        talks,
+    )
     order = {rel: index for index, rel in enumerate(rel_paths)}
     problems = read.problems
     problems.sort(key=lambda p: (order.get(p.path, len(order)), p.line, p.column))
@@ -214,8 +221,7 @@ def _check_talks(
                 Problem(
                     rel,
                     *item.date_at,
-                    f"talk date {talk.date} is outside its conference ({conference.start} to "
-                    f"{conference.end}); fix the date or the conference's dates",
+                    _date_outside(talk.date, conference),
                     Subtype.catalogue_lint,
                     is_error=False,
                 )
@@ -267,3 +273,18 @@ def _check_speakers(read: _Read, speakers: dict[str, ParsedEntry]) -> None:
 def suggest_id(ident: str, known: dict[str, Any]) -> str:
     """A close known id, checked only among ids sharing a first letter (fast at 25k)."""
     return suggest(ident, [k for k in known if k[:1] == ident[:1]])
+
+
+def _date_outside(date: datetime.date, conference: Conference) -> str:
+    """Why a talk's date is outside its conference, and the two ways to fix it."""
+    if date < conference.start:
+        days = (conference.start - date).days
+        where, key = f"{days} day{'s' * (days != 1)} before its conference starts", "start"
+    else:
+        days = (date - conference.end).days
+        where, key = f"{days} day{'s' * (days != 1)} after its conference ends", "end"
+    return (
+        f"talk date {date} is {where} ({conference.id}: {conference.start} to "
+        f"{conference.end}); if it was given then (tutorials and sprints often are), set "
+        f"the conference's '{key}' to {date}, otherwise fix the talk's date"
+    )

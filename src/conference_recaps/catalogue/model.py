@@ -7,12 +7,13 @@ incremental build re-reads only the pages whose entries changed.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import hashlib
 import pickle
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import datetime
@@ -31,6 +32,13 @@ class Position:
         return f"{self.path}:{self.line}:{self.column}"
 
 
+class ConferenceKind(enum.StrEnum):
+    """Whether an event is one conference or a series of evenings (a meetup)."""
+
+    conference = "conference"
+    meetup = "meetup"
+
+
 class TalkKind(enum.StrEnum):
     """What kind of session a talk is."""
 
@@ -41,6 +49,33 @@ class TalkKind(enum.StrEnum):
     panel = "panel"
     lightning = "lightning"
     sprint = "sprint"
+
+
+class WithdrawalReason(enum.StrEnum):
+    """Why an entry was taken down."""
+
+    speaker_request = "speaker-request"
+    """The person asked: the tombstone shows no title, name or abstract."""
+    legal = "legal"
+    """A legal request or obligation."""
+    duplicate = "duplicate"
+    """The entry duplicated another one."""
+
+
+@dataclass(frozen=True, slots=True)
+class Withdrawal:
+    """A takedown: the entry leaves every listing and its URL serves a tombstone."""
+
+    reason: WithdrawalReason
+    date: datetime.date
+
+
+@dataclass(frozen=True, slots=True)
+class Alias:
+    """Another spelling of a speaker's name; a non-public one only matches imports."""
+
+    name: str
+    public: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +90,9 @@ class Conference:
     location: str | None = None
     url: str | None = None
     description: str | None = None
+    kind: ConferenceKind = ConferenceKind.conference
+    former_ids: tuple[str, ...] = ()
+    withdrawn: Withdrawal | None = None
     position: Position | None = field(default=None, compare=False, repr=False)
 
     @property
@@ -68,9 +106,40 @@ class Speaker:
 
     id: str
     name: str
-    aliases: tuple[str, ...] = ()
+    aliases: tuple[Alias, ...] = ()
     url: str | None = None
+    former_ids: tuple[str, ...] = ()
+    withdrawn: Withdrawal | None = None
     position: Position | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def public_aliases(self) -> tuple[str, ...]:
+        """The other spellings a page may show (a name the person no longer uses is not)."""
+        return tuple(alias.name for alias in self.aliases if alias.public)
+
+    @property
+    def all_names(self) -> tuple[str, ...]:
+        """The name and every alias, public or not: what imports match against."""
+        return (self.name, *(alias.name for alias in self.aliases))
+
+
+@dataclass(frozen=True, slots=True)
+class Chapter:
+    """A moment of a talk's video: its time as shown (``5:12``), a title, its speakers.
+
+    One chapter per lightning talk names that talk's speaker, so it counts as their talk.
+    """
+
+    at: str
+    title: str
+    speakers: tuple[str, ...] = ()
+
+    @property
+    def seconds(self) -> int:
+        total = 0
+        for part in self.at.split(":"):
+            total = total * 60 + int(part)
+        return total
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +156,9 @@ class Talk:
     video: str | None = None
     slides: str | None = None
     tags: tuple[str, ...] = ()
+    former_ids: tuple[str, ...] = ()
+    withdrawn: Withdrawal | None = None
+    chapters: tuple[Chapter, ...] = ()
     position: Position | None = field(default=None, compare=False, repr=False)
 
     @property
@@ -110,10 +182,42 @@ def fingerprint(entry: Entry) -> str:
     return hashlib.blake2b(pickle.dumps(values, protocol=5), digest_size=12).hexdigest()
 
 
-class Catalogue:
-    """Every conference, speaker and talk, by id, with the indexes pages need."""
+KINDS = ("conference", "speaker", "talk")
 
-    __slots__ = ("_by_conference", "_by_speaker", "conferences", "files", "speakers", "talks")
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """What an id names: a published entry, a former id of one, or a withdrawn entry."""
+
+    #: The published entry (for a former id, the entry that now holds it).
+    entry: Entry | None = None
+    #: Set when the id asked for is a former id: the entry's current id.
+    renamed_to: str | None = None
+    #: The withdrawn entry the id names (directly or as a former id).
+    withdrawn: Entry | None = None
+
+
+class Catalogue:
+    """Every published conference, speaker and talk, by id, with the indexes pages need.
+
+    Withdrawn entries are kept apart (:attr:`withdrawn`), so every page, feed, sitemap,
+    search index and structured data made from ``conferences``, ``speakers`` and
+    ``talks`` leaves them out without a check of its own. A talk of a withdrawn
+    conference is withdrawn with it; a withdrawn speaker is left out of their talks'
+    speaker lists. :attr:`redirects` maps each former id to the id that replaced it.
+    """
+
+    __slots__ = (
+        "_by_conference",
+        "_by_speaker",
+        "_related",
+        "conferences",
+        "files",
+        "redirects",
+        "speakers",
+        "talks",
+        "withdrawn",
+    )
 
     def __init__(
         self,
@@ -122,26 +226,51 @@ class Catalogue:
         talks: Iterable[Talk] = (),
         files: Iterable[str] = (),
     ) -> None:
-        self.conferences: Mapping[str, Conference] = {c.id: c for c in conferences}
-        self.speakers: Mapping[str, Speaker] = {s.id: s for s in speakers}
-        self.talks: Mapping[str, Talk] = {t.id: t for t in talks}
+        withdrawn: dict[str, Entry] = {}
+        redirects: dict[str, str] = {}
+        published_conferences: dict[str, Conference] = {}
+        for conference in conferences:
+            _file(conference, published_conferences, withdrawn, redirects)
+        published_speakers: dict[str, Speaker] = {}
+        for speaker in speakers:
+            _file(speaker, published_speakers, withdrawn, redirects)
+        published_talks: dict[str, Talk] = {}
+        for given in talks:
+            _file(_as_published(given, withdrawn), published_talks, withdrawn, redirects)
+        self.conferences: Mapping[str, Conference] = published_conferences
+        self.speakers: Mapping[str, Speaker] = published_speakers
+        self.talks: Mapping[str, Talk] = published_talks
+        #: Withdrawn entries by :func:`entry_key`.
+        self.withdrawn: Mapping[str, Entry] = withdrawn
+        #: ``entry_key`` of a former id -> the id of the entry that holds it now.
+        self.redirects: Mapping[str, str] = redirects
         self.files: tuple[str, ...] = tuple(files)
         by_conference: defaultdict[str, list[Talk]] = defaultdict(list)
         by_speaker: defaultdict[str, list[Talk]] = defaultdict(list)
         for talk in sorted(self.talks.values(), key=talk_order):
             by_conference[talk.conference].append(talk)
-            for speaker in talk.speakers:
-                by_speaker[speaker].append(talk)
+            # A lightning talk's chapter with a speaker counts as that speaker's talk.
+            for speaker_id in talk_speakers(talk):
+                by_speaker[speaker_id].append(talk)
         self._by_conference = {k: tuple(v) for k, v in by_conference.items()}
         self._by_speaker = {k: tuple(v) for k, v in by_speaker.items()}
+        self._related: dict[str, tuple[str, ...]] | None = None
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Catalogue):
             return NotImplemented
-        return (self.conferences, self.speakers, self.talks) == (
+        return (
+            self.conferences,
+            self.speakers,
+            self.talks,
+            self.withdrawn,
+            self.redirects,
+        ) == (
             other.conferences,
             other.speakers,
             other.talks,
+            other.withdrawn,
+            other.redirects,
         )
 
     def __hash__(self) -> int:  # mutable-looking mappings: identity hash like a plain object
@@ -154,6 +283,44 @@ class Catalogue:
         for name, value in state.items():
             object.__setattr__(self, name, value)
 
+    def published(self, kind: str) -> Mapping[str, Entry]:
+        """The published entries of one kind: ``conference``, ``speaker`` or ``talk``."""
+        if kind == "conference":
+            return self.conferences
+        if kind == "speaker":
+            return self.speakers
+        return self.talks
+
+    def lookup(self, kind: str, ident: str) -> Lookup:
+        """What ``ident`` names among the ``kind`` entries (talk, speaker or conference)."""
+        key = f"{kind}:{ident}"
+        entry = self.get(key)
+        if entry is not None:
+            return Lookup(entry=entry)
+        if key in self.withdrawn:
+            return Lookup(withdrawn=self.withdrawn[key])
+        new = self.redirects.get(key)
+        if new is None:
+            return Lookup()
+        found = self.lookup(kind, new)
+        return Lookup(entry=found.entry, renamed_to=new, withdrawn=found.withdrawn)
+
+    def stamp(self, key: str) -> str:
+        """What a page that names ``key`` shows of it, as a digest: re-read when it changes.
+
+        A published entry's fingerprint; for a former id, the id it leads to; for a
+        withdrawn entry, only that it is withdrawn; nothing (``""``) for an unknown id.
+        """
+        entry = self.get(key)
+        if entry is not None:
+            return fingerprint(entry)
+        if key in self.withdrawn:
+            return "withdrawn"
+        if key in self.redirects:
+            kind = key.partition(":")[0]
+            return f"renamed:{self.redirects[key]}:{self.stamp(f'{kind}:{self.redirects[key]}')}"
+        return ""
+
     def talks_of_conference(self, conference_id: str) -> tuple[Talk, ...]:
         """The conference's talks, by date then title."""
         return self._by_conference.get(conference_id, ())
@@ -161,6 +328,20 @@ class Catalogue:
     def talks_of_speaker(self, speaker_id: str) -> tuple[Talk, ...]:
         """The speaker's talks across all conferences, by date then title."""
         return self._by_speaker.get(speaker_id, ())
+
+    def related_talks(self, talk_id: str) -> tuple[Talk, ...]:
+        """Up to six talks to read next (:mod:`.related`), computed for every talk at once.
+
+        Kept with the catalogue, so it is pickled with the environment and a rebuild that
+        reuses the catalogue does not compute it again.
+        """
+        if self._related is None:
+            # Imported here: related.py needs this module's classes only for typing.
+            from conference_recaps.catalogue.related import RelatedTalks  # noqa: PLC0415
+
+            everything = RelatedTalks(self).all()
+            self._related = {k: tuple(t.id for t in v) for k, v in everything.items()}
+        return tuple(self.talks[i] for i in self._related.get(talk_id, ()))
 
     def select(
         self,
@@ -181,7 +362,7 @@ class Catalogue:
         return [
             talk
             for talk in pool
-            if (speaker is None or speaker in talk.speakers)
+            if (speaker is None or speaker in talk_speakers(talk))
             and (tag is None or tag in talk.tags)
             and (kind is None or talk.kind == kind)
             and (year is None or talk_year(self, talk) == year)
@@ -197,6 +378,43 @@ class Catalogue:
         if kind == "talk":
             return self.talks.get(ident)
         return None
+
+
+def _as_published(talk: Talk, withdrawn: Mapping[str, Entry]) -> Talk:
+    """The talk withdrawn with its conference, or without its withdrawn speakers."""
+    held_at = withdrawn.get(f"conference:{talk.conference}")
+    if talk.withdrawn is None and held_at is not None:
+        return dataclasses.replace(talk, withdrawn=held_at.withdrawn)
+    if any(f"speaker:{s}" in withdrawn for s in talk.speakers):
+        kept = tuple(s for s in talk.speakers if f"speaker:{s}" not in withdrawn)
+        return dataclasses.replace(talk, speakers=kept)
+    return talk
+
+
+def _file(
+    entry: Entry,
+    published: dict[str, Any],
+    withdrawn: dict[str, Entry],
+    redirects: dict[str, str],
+) -> None:
+    """Put an entry among the published or the withdrawn ones, and note its former ids."""
+    kind = type(entry).__name__.lower()
+    if entry.withdrawn is None:
+        published[entry.id] = entry
+    else:
+        withdrawn[f"{kind}:{entry.id}"] = entry
+    for former in entry.former_ids:
+        redirects[f"{kind}:{former}"] = entry.id
+
+
+def talk_speakers(talk: Talk) -> tuple[str, ...]:
+    """The talk's speakers, then those its chapters name (each once, in order)."""
+    if not talk.chapters:
+        return talk.speakers
+    named = dict.fromkeys(talk.speakers)
+    for chapter in talk.chapters:
+        named.update(dict.fromkeys(chapter.speakers))
+    return tuple(named)
 
 
 def talk_year(catalogue: Catalogue, talk: Talk) -> int | None:

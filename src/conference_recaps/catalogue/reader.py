@@ -17,11 +17,16 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
 from conference_recaps.catalogue.model import (
+    Alias,
+    Chapter,
     Conference,
+    ConferenceKind,
     Position,
     Speaker,
     Talk,
     TalkKind,
+    Withdrawal,
+    WithdrawalReason,
 )
 from conference_recaps.catalogue.schema import (
     CONFERENCE,
@@ -44,6 +49,7 @@ from conference_recaps.catalogue.yamltree import (
 from conference_recaps.diagnostics import Problem, Subtype
 from conference_recaps.text import slugify
 from conference_recaps.urls import is_http_url
+from conference_recaps.video import format_time, parse_time
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -227,6 +233,10 @@ class Reader:
         value = self.choice(node, name, _KINDS)
         return TalkKind(value) if isinstance(value, str) else value
 
+    def conference_kind(self, node: Node, name: str) -> Any:
+        value = self.choice(node, name, _CONFERENCE_KINDS)
+        return ConferenceKind(value) if isinstance(value, str) else value
+
     def slugs(self, node: Node, name: str) -> Any:
         example = {"speakers": "andrew-godwin", "tags": "async, django"}.get(name, "a, b")
         return self.list_of(node, name, FieldType.slug, example)
@@ -234,12 +244,187 @@ class Reader:
     def texts(self, node: Node, name: str) -> Any:
         return self.list_of(node, name, FieldType.text, "a, b")
 
+    def talk_ids(self, node: Node, name: str) -> Any:
+        """A list of talk ids (``former_ids`` of a talk)."""
+        values = self.list_of(node, name, FieldType.text, "djangocon-us-2019/old-slug")
+        if not isinstance(values, tuple):
+            return values
+        items = node.items if isinstance(node, SeqNode) else []
+        ok = True
+        for value, item in zip(values, items, strict=False):
+            prefix, slash, slug = value.partition("/")
+            if not slash or not _SLUG.match(prefix) or not _SLUG.match(slug):
+                self.error(
+                    item,
+                    f"'{name}' {value!r} is not a talk id: write '<conference-id>/<talk-slug>' "
+                    "in lowercase letters, digits and hyphens",
+                )
+                ok = False
+        return values if ok else INVALID
+
+    def aliases(self, node: Node, name: str) -> Any:
+        """Names, each a text or ``{name: ..., public: false}``."""
+        if isinstance(node, ScalarNode) and node.is_null:
+            return None
+        if not isinstance(node, SeqNode):
+            if not isinstance(node, BadNode):
+                self.error(
+                    node,
+                    f"'{name}' must be a list, e.g. [Jane D., {{name: Jane Oldname, "
+                    f"public: false}}], not {describe(node)}",
+                )
+            return INVALID
+        aliases: list[Alias] = []
+        ok = True
+        for item in node.items:
+            alias = self._alias(item, name)
+            if alias is INVALID:
+                ok = False
+            elif any(a.name == alias.name for a in aliases):
+                self.error(item, f"'{name}' lists {alias.name!r} twice; remove one")
+                ok = False
+            else:
+                aliases.append(alias)
+        return tuple(aliases) if ok else INVALID
+
+    def _alias(self, item: Node, name: str) -> Any:
+        if isinstance(item, MapNode):
+            found = self.fields(item, ("name", "public"), f"an item of '{name}'")
+            if "name" not in found:
+                self.error(item, f"an item of '{name}' lacks the key 'name'")
+                return INVALID
+            text = self.text(found["name"][1], "name")
+            public = True
+            if "public" in found:
+                value = self.choice(found["public"][1], "public", ("true", "false"))
+                if value is INVALID:
+                    return INVALID
+                public = value != "false"
+            if not isinstance(text, str) or len(found) * 2 != len(item.items):
+                if text is None:
+                    self.error(found["name"][0], "'name' is required; give it a value")
+                return INVALID
+            return Alias(text, public)
+        if isinstance(item, ScalarNode) and item.is_null:
+            self.error(item, f"'{name}' has an empty item; remove it")
+            return INVALID
+        text = self.text(item, name)
+        return Alias(text) if isinstance(text, str) else INVALID
+
+    def withdrawal(self, node: Node, name: str) -> Any:
+        """``{reason: ..., date: ...}``, both required."""
+        if isinstance(node, ScalarNode) and node.is_null:
+            return None
+        example = "{reason: speaker-request, date: 2026-12-01}"
+        if not isinstance(node, MapNode):
+            if not isinstance(node, BadNode):
+                self.error(node, f"'{name}' must be a mapping, e.g. {example}")
+            return INVALID
+        found = self.fields(node, ("reason", "date"), f"'{name}'")
+        ok = len(found) * 2 == len(node.items)
+        values: dict[str, Any] = {}
+        for key in ("reason", "date"):
+            if key not in found:
+                self.error(node, f"'{name}' lacks the key '{key}', e.g. {example}")
+                ok = False
+                continue
+            value_node = found[key][1]
+            if key == "reason":
+                value = self.choice(value_node, key, _REASONS)
+            else:
+                value = self.date(value_node, key)
+            if value is None:
+                self.error(found[key][0], f"'{key}' is required; give it a value")
+                ok = False
+            elif value is INVALID:
+                ok = False
+            else:
+                values[key] = value
+        if not ok:
+            return INVALID
+        return Withdrawal(WithdrawalReason(values["reason"]), values["date"])
+
+    def chapters(self, node: Node, name: str) -> Any:
+        """A talk's chapters, in strictly increasing time (``None`` if null)."""
+        if isinstance(node, ScalarNode) and node.is_null:
+            return None
+        if not isinstance(node, SeqNode):
+            if not isinstance(node, BadNode):
+                self.error(
+                    node,
+                    f"'{name}' must be a list, e.g. [{_CHAPTER_EXAMPLE}], not {describe(node)}",
+                )
+            return INVALID
+        chapters: list[Chapter] = []
+        ok = True
+        last: tuple[int, Node] | None = None
+        for item in node.items:
+            chapter, at = self._chapter(item)
+            if chapter is not None and at is not None:
+                seconds = chapter.seconds
+                if last is not None and seconds <= last[0]:
+                    self.error(
+                        at,
+                        f"chapter time {chapter.at} is not after the chapter before "
+                        f"(line {last[1].line}); list chapters in the order of the video",
+                    )
+                    chapter = None
+                last = (seconds, at)
+            if chapter is None:
+                ok = False
+            else:
+                chapters.append(chapter)
+        return tuple(chapters) if ok else INVALID
+
+    def _chapter(self, item: Node) -> tuple[Chapter | None, Node | None]:
+        """One chapter and the node of its time; None for a chapter already reported."""
+        if not isinstance(item, MapNode):
+            if not isinstance(item, BadNode):
+                self.error(
+                    item,
+                    f"each chapter must be a mapping such as {_CHAPTER_EXAMPLE}, "
+                    f"not {describe(item)}",
+                )
+            return None, None
+        found = self.fields(item, _CHAPTER_KEYS, "a chapter")
+        good = len(found) * 2 == len(item.items)
+        values: dict[str, Any] = {}
+        for key in _CHAPTER_KEYS:
+            if key not in found:
+                if key != "speakers":
+                    self.error(item, f"a chapter lacks the required key '{key}'")
+                    good = False
+                continue
+            value_node = found[key][1]
+            value = self.slugs(value_node, key) if key == "speakers" else self.text(value_node, key)
+            if value is None and key != "speakers":
+                self.error(value_node, f"'{key}' is required; give it a value")
+            if value is INVALID or (value is None and key != "speakers"):
+                good = False
+            elif value is not None:
+                values[key] = value
+        at_node = found["at"][1] if "at" in found else None
+        if "at" in values:
+            seconds = parse_time(values["at"])
+            if seconds is None:
+                self.error(
+                    found["at"][1],
+                    f"chapter time {values['at']!r} must be minutes:seconds or "
+                    "hours:minutes:seconds, e.g. '5:12' or '1:05:12', as the source gives it",
+                )
+                good = False
+            else:
+                values["at"] = format_time(seconds)
+        return (Chapter(**values) if good else None), at_node
+
     def value(self, node: Node, spec: FieldSpec) -> Any:
         """The field's value read by its type, ``None`` if null, or :data:`INVALID`."""
         return _READERS[spec.type](self, node, spec.name)
 
 
 _KINDS = tuple(kind.value for kind in TalkKind)
+_CONFERENCE_KINDS = tuple(kind.value for kind in ConferenceKind)
+_REASONS = tuple(reason.value for reason in WithdrawalReason)
 _READERS: dict[FieldType, Callable[[Reader, Node, str], Any]] = {
     FieldType.text: Reader.text,
     FieldType.slug: Reader.slug,
@@ -247,9 +432,16 @@ _READERS: dict[FieldType, Callable[[Reader, Node, str], Any]] = {
     FieldType.date: Reader.date,
     FieldType.url: Reader.url,
     FieldType.talk_kind: Reader.kind,
+    FieldType.conference_kind: Reader.conference_kind,
     FieldType.slug_list: Reader.slugs,
     FieldType.text_list: Reader.texts,
+    FieldType.talk_id_list: Reader.talk_ids,
+    FieldType.alias_list: Reader.aliases,
+    FieldType.withdrawal: Reader.withdrawal,
+    FieldType.chapters: Reader.chapters,
 }
+_CHAPTER_KEYS = ("at", "title", "speakers")
+_CHAPTER_EXAMPLE = "{at: '5:12', title: Testing}"
 _FIELDS = {spec.list_name: {f.name: f for f in spec.fields} for spec in ENTRY_SPECS}
 
 

@@ -19,8 +19,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from conference_recaps.catalogue.model import Conference, Speaker, Talk, TalkKind
+from conference_recaps.catalogue.model import (
+    Conference,
+    ConferenceKind,
+    Speaker,
+    Talk,
+    TalkKind,
+    WithdrawalReason,
+)
 from conference_recaps.urls import HTTP_URL_PATTERN
+from conference_recaps.video import TIME_PATTERN
 
 #: A lowercase slug: letters, digits and single hyphens (``djangocon-us-2019``).
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -52,6 +60,16 @@ class FieldType(enum.Enum):
     """A list of slugs (references or tags)."""
     talk_kind = "talk_kind"
     """One of the :class:`TalkKind` values."""
+    chapters = "chapters"
+    """A list of chapters: ``at`` (``m:ss`` or ``h:mm:ss``), ``title``, optional ``speakers``."""
+    conference_kind = "conference_kind"
+    """One of the :class:`ConferenceKind` values."""
+    talk_id_list = "talk_id_list"
+    """A list of talk ids, ``<conference-id>/<talk-slug>``."""
+    alias_list = "alias_list"
+    """A list of names, each a text or ``{name: ..., public: false}`` (never shown)."""
+    withdrawal = "withdrawal"
+    """``{reason: speaker-request | legal | duplicate, date: YYYY-MM-DD}``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +100,16 @@ class EntrySpec:
         return None
 
 
+_FORMER_IDS = (
+    "Ids it had before (a rename or a merge): each old URL redirects here, and recaps "
+    "that still name an old id build with a warning."
+)
+_WITHDRAWN = (
+    "Taken down: ``{reason: speaker-request, date: 2026-12-01}`` (reason "
+    "``speaker-request``, ``legal`` or ``duplicate``); it leaves every listing and its "
+    "URL shows a short notice."
+)
+
 CONFERENCE = EntrySpec(
     "conferences",
     "conference",
@@ -95,6 +123,14 @@ CONFERENCE = EntrySpec(
         FieldSpec("location", FieldType.text, "City, region and country, or Online."),
         FieldSpec("url", FieldType.url, "The conference's own site (http or https)."),
         FieldSpec("description", FieldType.text, "A short description shown on its page."),
+        FieldSpec(
+            "kind",
+            FieldType.conference_kind,
+            "``conference`` (default) or ``meetup``: a series of evenings, not one event; "
+            "its page shows it as e.g. *meetup, 2008-2024, 90 talks*.",
+        ),
+        FieldSpec("former_ids", FieldType.slug_list, _FORMER_IDS),
+        FieldSpec("withdrawn", FieldType.withdrawal, _WITHDRAWN),
     ),
 )
 
@@ -105,8 +141,15 @@ SPEAKER = EntrySpec(
     (
         FieldSpec("id", FieldType.slug, "Stable id, e.g. ``andrew-godwin``.", required=True),
         FieldSpec("name", FieldType.text, "The name as the speaker writes it.", required=True),
-        FieldSpec("aliases", FieldType.text_list, "Other spellings seen in sources."),
+        FieldSpec(
+            "aliases",
+            FieldType.alias_list,
+            "Other spellings seen in sources; ``{name: ..., public: false}`` for a name "
+            "kept only to match imports, never shown.",
+        ),
         FieldSpec("url", FieldType.url, "The speaker's site or profile (http or https)."),
+        FieldSpec("former_ids", FieldType.slug_list, _FORMER_IDS),
+        FieldSpec("withdrawn", FieldType.withdrawal, _WITHDRAWN),
     ),
 )
 
@@ -132,47 +175,109 @@ TALK = EntrySpec(
         FieldSpec("speakers", FieldType.slug_list, "Ids of its speakers.", ref="speakers"),
         FieldSpec("kind", FieldType.talk_kind, "The kind of session (default ``talk``)."),
         FieldSpec("date", FieldType.date, "The day it was given (ISO date)."),
-        FieldSpec("abstract", FieldType.text, "The abstract, as plain text."),
+        FieldSpec(
+            "abstract",
+            FieldType.text,
+            "The abstract, in Markdown without HTML: paragraphs, lists, emphasis, links "
+            "(plain text reads the same).",
+        ),
         FieldSpec("video", FieldType.url, "The recording (http or https)."),
         FieldSpec("slides", FieldType.url, "The slides (http or https)."),
         FieldSpec("tags", FieldType.slug_list, "Topics, as slugs, e.g. ``[async, django]``."),
+        FieldSpec("former_ids", FieldType.talk_id_list, _FORMER_IDS),
+        FieldSpec("withdrawn", FieldType.withdrawal, _WITHDRAWN),
+        FieldSpec(
+            "chapters",
+            FieldType.chapters,
+            "Moments of the video, in order, as a source gives them (never invented): "
+            "``at`` (``m:ss`` or ``h:mm:ss``), ``title`` and, for a lightning talk, its "
+            "``speakers``.",
+            ref="speakers",
+        ),
     ),
 )
 
 ENTRY_SPECS = (CONFERENCE, SPEAKER, TALK)
 
 
-def _field_schema(spec: FieldSpec) -> dict[str, Any]:
+#: The JSON Schema of each field type's value.
+_TYPE_SCHEMAS: dict[FieldType, dict[str, Any]] = {
+    FieldType.text: {"type": "string", "minLength": 1},
+    FieldType.slug: {"type": "string", "pattern": SLUG_PATTERN},
+    FieldType.talk_id: {"type": "string", "pattern": TALK_ID_PATTERN},
+    FieldType.date: {"type": "string", "format": "date", "pattern": DATE_PATTERN},
+    FieldType.url: {"type": "string", "format": "uri", "pattern": HTTP_URL_PATTERN},
+    FieldType.text_list: {"type": "array", "items": {"type": "string", "minLength": 1}},
+    FieldType.slug_list: {
+        "type": "array",
+        "items": {"type": "string", "pattern": SLUG_PATTERN},
+        "uniqueItems": True,
+    },
+    FieldType.talk_kind: {"type": "string", "enum": [kind.value for kind in TalkKind]},
+    FieldType.conference_kind: {
+        "type": "string",
+        "enum": [kind.value for kind in ConferenceKind],
+    },
+    FieldType.talk_id_list: {
+        "type": "array",
+        "items": {"type": "string", "pattern": TALK_ID_PATTERN},
+        "uniqueItems": True,
+    },
+    FieldType.alias_list: {
+        "type": "array",
+        "items": {
+            "anyOf": [
+                {"type": "string", "minLength": 1},
+                {
+                    "type": "object",
+                    "properties": {
+                        "name": {"type": "string", "minLength": 1},
+                        # YAML's false, or the text "false" as the loader reads it.
+                        "public": {"enum": [True, False, "true", "false"]},
+                    },
+                    "required": ["name"],
+                    "additionalProperties": False,
+                },
+            ]
+        },
+    },
+    FieldType.withdrawal: {
+        "type": "object",
+        "properties": {
+            "reason": {"type": "string", "enum": [r.value for r in WithdrawalReason]},
+            "date": {"type": "string", "format": "date", "pattern": DATE_PATTERN},
+        },
+        "required": ["reason", "date"],
+        "additionalProperties": False,
+    },
+    FieldType.chapters: {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": {
+                "at": {"type": "string", "pattern": TIME_PATTERN},
+                "title": {"type": "string", "minLength": 1},
+                "speakers": {
+                    "type": ["array", "null"],
+                    "items": {"type": "string", "pattern": SLUG_PATTERN},
+                    "uniqueItems": True,
+                },
+            },
+            "required": ["at", "title"],
+            "additionalProperties": False,
+        },
+    },
+}
+
+
+def field_schema(spec: FieldSpec) -> dict[str, Any]:
     """The JSON Schema of one field; optional fields also accept ``null``."""
-    schema: dict[str, Any]
-    if spec.type is FieldType.text:
-        schema = {"type": "string", "minLength": 1}
-    elif spec.type is FieldType.slug:
-        schema = {"type": "string", "pattern": SLUG_PATTERN}
-    elif spec.type is FieldType.talk_id:
-        schema = {"type": "string", "pattern": TALK_ID_PATTERN}
-    elif spec.type is FieldType.date:
-        schema = {"type": "string", "format": "date", "pattern": DATE_PATTERN}
-    elif spec.type is FieldType.url:
-        schema = {"type": "string", "format": "uri", "pattern": HTTP_URL_PATTERN}
-    elif spec.type is FieldType.text_list:
-        schema = {"type": "array", "items": {"type": "string", "minLength": 1}}
-    elif spec.type is FieldType.slug_list:
-        schema = {
-            "type": "array",
-            "items": {"type": "string", "pattern": SLUG_PATTERN},
-            "uniqueItems": True,
-        }
-    else:
-        schema = {"type": "string", "enum": [kind.value for kind in TalkKind]}
+    schema: dict[str, Any] = _TYPE_SCHEMAS[spec.type]
     schema = {"description": spec.help, **schema}
     if not spec.required:
-        if spec.type in (FieldType.text_list, FieldType.slug_list):
-            schema["type"] = ["array", "null"]
-        else:
-            schema["type"] = ["string", "null"]
-            if "enum" in schema:
-                schema["enum"] = [*schema["enum"], None]
+        schema["type"] = [schema["type"], "null"]
+        if "enum" in schema:
+            schema["enum"] = [*schema["enum"], None]
     return schema
 
 
@@ -183,7 +288,7 @@ def json_schema() -> dict[str, Any]:
         definitions[entry.noun] = {
             "type": "object",
             "description": (entry.model.__doc__ or "").strip(),
-            "properties": {spec.name: _field_schema(spec) for spec in entry.fields},
+            "properties": {spec.name: field_schema(spec) for spec in entry.fields},
             "required": [spec.name for spec in entry.fields if spec.required],
             "additionalProperties": False,
         }

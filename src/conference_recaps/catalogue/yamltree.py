@@ -220,7 +220,10 @@ def parse_yaml(  # noqa: PLR0912, PLR0915
         problem(line, column, f"YAML syntax error: {what}{context}; {hint}")
         return None, problems
     except yaml.reader.ReaderError as exc:
-        line, column = position_of_offset(text, exc.position)
+        # libyaml counts this offset in bytes of the UTF-8 text, not in characters: read
+        # as characters, it points lines too far in a file with accents or emoji.
+        offset = len(text.encode("utf-8")[: exc.position].decode("utf-8", "ignore"))
+        line, column = position_of_offset(text, offset)
         problem(
             line + line_offset,
             column,

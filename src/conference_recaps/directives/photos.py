@@ -31,6 +31,8 @@ from docutils.parsers.rst import directives
 from sphinx.transforms import SphinxTransform
 from sphinx.util.nodes import make_id
 
+from conference_recaps.catalogue.lifecycle import REASON_TEXT
+from conference_recaps.catalogue.model import WithdrawalReason
 from conference_recaps.diagnostics import Subtype
 from conference_recaps.directives.base import RecapsDirective
 from conference_recaps.domain import PhotoCredit, get_domain, note_photo, photo_credits
@@ -76,8 +78,13 @@ class Photo(RecapsDirective):
         "credit-url": directives.unchanged,
         "license": directives.unchanged,
         "class": directives.class_option,
+        "withdrawn": directives.unchanged,
     }
     option_help: ClassVar[dict[str, str]] = {
+        "withdrawn": (
+            "Takes the photo down: ``speaker-request``, ``legal`` or ``duplicate``. Only a "
+            "short notice is shown; no image, caption or credit (delete the image file too)."
+        ),
         "alt": "Required. What the photo shows, for people who cannot see it.",
         "credit": "Required. Who took the photo.",
         "credit-url": "The photographer's page (an ``http://`` or ``https://`` URL).",
@@ -125,7 +132,26 @@ class Photo(RecapsDirective):
             return None
         return Path(relative).as_posix()
 
+    def _withdrawn(self, reason: str) -> list[Node]:
+        """A notice in place of a withdrawn photo: nothing of the image, caption or credit."""
+        reasons = [r.value for r in WithdrawalReason]
+        if reason not in reasons:
+            self.warn(
+                f"photo :withdrawn: {reason!r} is not a reason; use one of {', '.join(reasons)}",
+                Subtype.option,
+            )
+            reason = WithdrawalReason.legal.value  # still taken down: never shown by mistake
+        notice = nodes.paragraph(
+            "",
+            f"A photo was withdrawn here {REASON_TEXT[WithdrawalReason(reason)]}.",
+            classes=["recaps-withdrawn-photo"],
+        )
+        self.set_source_info(notice)
+        return [notice]
+
     def run(self) -> list[Node]:
+        if "withdrawn" in self.options:
+            return self._withdrawn((self.options["withdrawn"] or "").strip())
         image_path = self._image_path()
         alt = self.text_option("alt")
         credit = self.text_option("credit")

@@ -30,7 +30,7 @@ from docutils.parsers.rst import directives
 from sphinx.util.docutils import ReferenceRole
 from sphinx.util.nodes import make_id
 
-from conference_recaps.catalogue.model import Catalogue, Talk, TalkKind
+from conference_recaps.catalogue.model import Catalogue, Lookup, Talk, TalkKind
 from conference_recaps.diagnostics import Subtype, warn
 from conference_recaps.directives.base import RecapsDirective, date_node
 from conference_recaps.directives.links import make_link
@@ -47,6 +47,8 @@ from conference_recaps.text import kind_label
 from conference_recaps.urls import safe_url
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from docutils.nodes import Node, system_message
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
@@ -54,6 +56,32 @@ if TYPE_CHECKING:
 
 def _fix_hint(kind: str) -> str:
     return f"use an id from the catalogue's {kind}s list, or add the {kind} to talks.yaml"
+
+
+def resolve(
+    env: BuildEnvironment, kind: str, ident: str, warn_at: Callable[[str, Subtype], None]
+) -> Lookup:
+    """Look an id up, following a former id to its entry (with a warning naming the new id).
+
+    An id that is not a published entry's (former, withdrawn or unknown) is recorded with
+    what it is now, so a rename, takedown or new entry re-reads the page.
+    """
+    lookup = get_catalogue(env).lookup(kind, ident)
+    if lookup.entry is not None and lookup.renamed_to is None:
+        return lookup
+    note_missing(env, env.current_document.docname, f"{kind}:{ident}")
+    if lookup.renamed_to is not None:
+        warn_at(
+            f"{kind} {ident!r} was renamed to {lookup.renamed_to!r} (it is a former id); "
+            f"write {lookup.renamed_to!r}",
+            Subtype.former_id,
+        )
+    return lookup
+
+
+def withdrawn_text(kind: str) -> str:
+    """What a recap shows in place of a withdrawn entry: no title, no name."""
+    return f"(a withdrawn {kind})"
 
 
 def build_card(
@@ -153,9 +181,16 @@ class TalkCard(RecapsDirective):
     def run(self) -> list[Node]:
         talk_id = self.arguments[0].strip()
         catalogue = get_catalogue(self.env)
-        talk = catalogue.talks.get(talk_id)
-        if talk is None:
-            note_missing(self.env, self.env.current_document.docname, f"talk:{talk_id}")
+        lookup = resolve(self.env, "talk", talk_id, self.warn)
+        talk = lookup.entry
+        if lookup.withdrawn is not None:
+            # The recap's notes go too: they are about what was taken down.
+            note = nodes.paragraph(
+                "", "This talk has been withdrawn.", classes=["recaps-withdrawn-card"]
+            )
+            self.set_source_info(note)
+            return [note]
+        if not isinstance(talk, Talk):
             self.warn(f"unknown talk {talk_id!r}: {_fix_hint('talk')}", Subtype.talk_ref)
             return []
         notes: list[Node] = []
@@ -188,26 +223,32 @@ class TalkGrid(RecapsDirective):
         "class": "Further CSS classes for the grid.",
     }
 
+    def _grid_warn(self, message: str, subtype: Subtype) -> None:
+        self.warn(f"talk-grid: {message}", subtype)
+
+    def _entry_filter(self, kind: str, subtype: Subtype) -> tuple[str | None, bool]:
+        """The id a ``:conference:`` or ``:speaker:`` filter names, and whether it is usable.
+
+        A former id is followed (with a warning); a withdrawn entry matches nothing.
+        """
+        value = self.text_option(kind)
+        if value is None:
+            return None, True
+        lookup = resolve(self.env, kind, value, self._grid_warn)
+        if lookup.entry is not None:
+            return lookup.entry.id, True
+        if lookup.withdrawn is None:
+            self.warn(f"talk-grid: unknown {kind} {value!r}: {_fix_hint(kind)}", subtype)
+        return value, False
+
     def _query(self, catalogue: Catalogue) -> TalkQuery | None:
-        """The filters, or None (after a warning) when one names nothing that exists."""
-        docname = self.env.current_document.docname
-        valid = True
-        conference = self.text_option("conference")
-        if conference is not None and conference not in catalogue.conferences:
-            note_missing(self.env, docname, f"conference:{conference}")
-            self.warn(
-                f"talk-grid: unknown conference {conference!r}: {_fix_hint('conference')}",
-                Subtype.conference_ref,
-            )
-            valid = False
-        speaker = self.text_option("speaker")
-        if speaker is not None and speaker not in catalogue.speakers:
-            note_missing(self.env, docname, f"speaker:{speaker}")
-            self.warn(
-                f"talk-grid: unknown speaker {speaker!r}: {_fix_hint('speaker')}",
-                Subtype.speaker_ref,
-            )
-            valid = False
+        """The filters, or None (after a warning) when one names nothing that exists.
+
+        A filter naming a withdrawn conference or speaker shows nothing, silently.
+        """
+        conference, conference_ok = self._entry_filter("conference", Subtype.conference_ref)
+        speaker, speaker_ok = self._entry_filter("speaker", Subtype.speaker_ref)
+        valid = conference_ok and speaker_ok
         kind_text = self.text_option("kind")
         kind = None
         if kind_text is not None:
@@ -277,16 +318,23 @@ class _CatalogueRole(ReferenceRole):
     def run(self) -> tuple[list[Node], list[system_message]]:
         catalogue = get_catalogue(self.env)
         docname = self.env.current_document.docname
-        ident = self.target.strip()
-        entry = catalogue.talks.get(ident) if self.kind == "talk" else catalogue.speakers.get(ident)
+        lookup = resolve(self.env, self.kind, self.target.strip(), self._warn)
+        entry = lookup.entry
+        if lookup.withdrawn is not None:
+            # The recap's own link text may be the title or the name that was taken
+            # down; it is kept only when the entry was a duplicate.
+            withdrawal = lookup.withdrawn.withdrawn
+            keep = self.has_explicit_title and withdrawal and withdrawal.reason == "duplicate"
+            text = self.title if keep else withdrawn_text(self.kind)
+            return [nodes.inline(self.rawtext, text, classes=["recaps-withdrawn"])], []
         if entry is None:
-            note_missing(self.env, docname, f"{self.kind}:{ident}")
             warn(
-                f"unknown {self.kind} {ident!r}: {_fix_hint(self.kind)}",
+                f"unknown {self.kind} {self.target.strip()!r}: {_fix_hint(self.kind)}",
                 self.subtype,
                 location=self.get_location(),
             )
             return [nodes.inline(self.rawtext, self.title, classes=["recaps-unknown"])], []
+        ident = entry.id
         shown: list[Talk | object] = [entry]
         if isinstance(entry, Talk):
             # The page's search filters name the speakers of every talk it mentions
@@ -301,6 +349,9 @@ class _CatalogueRole(ReferenceRole):
         self.set_source_info(link)
         note_mention(self.env, Mention(docname, self.kind, ident, anchor, "link"))
         return [link], []
+
+    def _warn(self, message: str, subtype: Subtype) -> None:
+        warn(message, subtype, location=self.get_location())
 
 
 def _entry_text(entry: object) -> str:

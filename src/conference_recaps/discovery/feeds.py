@@ -1,10 +1,18 @@
-"""Atom and RSS feeds: the site's recaps, and each conference's recaps and talks.
+"""Atom and RSS feeds: the site's recaps; each conference's, speaker's and tag's.
 
-=====================================  ==============================================
-``feeds/atom.xml``, ``feeds/rss.xml``   the newest recaps (:data:`SITE_FEED_SIZE`)
-``feeds/<conference-id>/atom.xml``,     the conference's recaps and its talks
+=========================================  ==========================================
+``feeds/atom.xml``, ``feeds/rss.xml``       the newest recaps (:data:`SITE_FEED_SIZE`)
+``feeds/<conference-id>/atom.xml``,         the conference's recaps and its talks
 ``feeds/<conference-id>/rss.xml``
-=====================================  ==============================================
+``feeds/speakers/<speaker-id>/atom.xml``,   the speaker's talks and the recaps that
+``feeds/speakers/<speaker-id>/rss.xml``     mention them or their talks, newest first
+``feeds/tags/<tag>/atom.xml``,              the talks and recaps with the tag, newest
+``feeds/tags/<tag>/rss.xml``                first
+=========================================  ==========================================
+
+A speaker's or tag's feed carries its :data:`SUBJECT_FEED_SIZE` newest entries. Each
+file names itself as its ``self`` link (an ``rss.xml`` its own address, not its Atom
+sibling's) and the page it follows as its ``alternate`` link.
 
 Feeds are written by `feedgen`_ after the HTML build. Every URL in them is absolute,
 inside entries' HTML too: a recap's content is its page as written (so it is exactly
@@ -19,11 +27,11 @@ its own.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import html
 import importlib.metadata
 import re
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
@@ -43,17 +51,18 @@ from conference_recaps.discovery.site import (
     talk_date,
 )
 from conference_recaps.fingerprint import code_fingerprint
-from conference_recaps.pages.site import Site
+from conference_recaps.pages.site import RecapInfo, Site
 from conference_recaps.text import kind_label
-from conference_recaps.urls import catalogue_page, is_http_url, page_exists
+from conference_recaps.urls import catalogue_page, is_http_url, page_exists, tag_slug
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
     from docutils import nodes
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
 
     from conference_recaps.catalogue.model import Catalogue, Conference, Talk
-    from conference_recaps.pages.site import RecapInfo
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +70,12 @@ FEEDS_DIR = "feeds"
 LABELS = {"atom": "Atom", "rss": "RSS"}
 #: How many recaps the site-wide feed carries.
 SITE_FEED_SIZE = 50
+#: How many entries (talks and recaps) a speaker's or tag's feed carries.
+SUBJECT_FEED_SIZE = 50
+#: The folders of speaker and tag feeds under ``feeds/``.
+SPEAKER_FEEDS = "speakers"
+TAG_FEEDS = "tags"
+MIME = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
 #: When nothing in a feed has a date (an empty site): a fixed day, not the clock.
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
@@ -75,10 +90,21 @@ def xml_text(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
-def feed_path(conference_id: str | None, kind: str) -> str:
-    """The output path of a feed: ``feeds/atom.xml`` or ``feeds/<id>/rss.xml``."""
+def feed_path(key: str | None, kind: str) -> str:
+    """The output path of a feed: ``feeds/atom.xml`` or ``feeds/<key>/rss.xml``.
+
+    ``key`` is a conference id, :func:`speaker_key` or :func:`tag_key`.
+    """
     name = f"{kind}.xml"
-    return f"{FEEDS_DIR}/{conference_id}/{name}" if conference_id else f"{FEEDS_DIR}/{name}"
+    return f"{FEEDS_DIR}/{key}/{name}" if key else f"{FEEDS_DIR}/{name}"
+
+
+def speaker_key(speaker_id: str) -> str:
+    return f"{SPEAKER_FEEDS}/{speaker_id}"
+
+
+def tag_key(tag: str) -> str:
+    return f"{TAG_FEEDS}/{tag_slug(tag)}"
 
 
 def moment(date: datetime.date | None) -> datetime.datetime:
@@ -136,16 +162,12 @@ def recap_content(output: Path, page: str) -> str:
     return absolute_html(inner, page)
 
 
-def _new_feed(
-    *, title: str, subtitle: str, page: str, self_url: str, language: str, author: str
-) -> FeedGenerator:
+def _new_feed(*, title: str, subtitle: str, page: str, language: str, author: str) -> FeedGenerator:
     feed = FeedGenerator()
     feed.load_extension("dc")
     feed.id(page)
     feed.title(xml_text(title))
     feed.subtitle(xml_text(subtitle))
-    feed.link(href=page, rel="alternate")
-    feed.link(href=self_url, rel="self")
     feed.language(language)
     feed.author({"name": xml_text(author)})
     feed.generator("Conference Recaps")
@@ -227,10 +249,17 @@ def _add_talk(
         entry.category(term=tag)
 
 
-def _write(feed: FeedGenerator, outdir: Path, conference_id: str | None) -> list[Path]:
+def _write(
+    feed: FeedGenerator, outdir: Path, key: str | None, *, page: str, base: str
+) -> list[Path]:
     paths = []
     for kind in ("atom", "rss"):
-        path = outdir / feed_path(conference_id, kind)
+        relpath = feed_path(key, kind)
+        # Each file's self link is its own address. feedgen takes RSS's <link> from the
+        # last link given, so the page the feed follows goes last.
+        own = {"href": base + relpath, "rel": "self", "type": MIME[kind]}
+        feed.link([own, {"href": page, "rel": "alternate"}], replace=True)
+        path = outdir / relpath
         path.parent.mkdir(parents=True, exist_ok=True)
         data = feed.atom_str(pretty=True) if kind == "atom" else _rss_bytes(feed)
         path.write_bytes(data)
@@ -341,14 +370,13 @@ def write_feeds(app: Sphinx) -> list[Path]:
             title=f"{config.project}: recaps",
             subtitle=f"The newest recaps on {config.project}.",
             page=base,
-            self_url=base + feed_path(None, "atom"),
             language=language,
             author=author,
         )
         for recap in newest:
             _add_recap(feed, builder, recap, recaps_meta.get(recap.docname))
         _finish(feed, [moment(r.date) for r in newest if r.date])
-        written += _write(feed, outdir, None)
+        written += _write(feed, outdir, None, page=base, base=base)
 
     for conference in catalogue.conferences.values():
         fingerprint = digest(
@@ -372,11 +400,125 @@ def write_feeds(app: Sphinx) -> list[Path]:
             author=author,
             recaps_meta=recaps_meta,
         )
+    for key, talks, recaps, subject in _subjects(site):
+        entries = newest_entries(catalogue, talks, recaps)
+        fingerprint = digest(
+            inputs.common,
+            subject,
+            [
+                inputs.recap(e, recaps_meta.get(e.docname))
+                if isinstance(e, RecapInfo)
+                else inputs.talk(catalogue, e)
+                for e in entries
+            ],
+        )
+        if unchanged(key, fingerprint):
+            continue
+        written += _subject_feed(
+            app,
+            site,
+            key,
+            subject,
+            entries,
+            language=language,
+            author=author,
+            recaps_meta=recaps_meta,
+        )
     for gone in set(previous) - set(current):
-        shutil.rmtree(outdir / FEEDS_DIR / gone, ignore_errors=True)
+        _remove_feed(outdir, gone)
     inputs.save()
     save_state(state_path, {"feeds": current})
     return written
+
+
+def _remove_feed(outdir: Path, key: str) -> None:
+    """Delete a feed's two files, and its folder if nothing else is in it.
+
+    Only the files: a conference whose id is ``speakers`` must not take the speakers'
+    feeds with it.
+    """
+    folder = outdir / FEEDS_DIR / key if key else outdir / FEEDS_DIR
+    for kind in ("atom", "rss"):
+        (outdir / feed_path(key or None, kind)).unlink(missing_ok=True)
+    if key:
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+        if "/" in key:
+            with contextlib.suppress(OSError):
+                folder.parent.rmdir()
+
+
+def _subjects(
+    site: Site,
+) -> Iterator[tuple[str, list[Talk], list[RecapInfo], tuple[str, str, str]]]:
+    """Each speaker's and tag's feed: its key, talks, recaps and (kind, id, name)."""
+    catalogue = site.catalogue
+    for speaker in catalogue.speakers.values():
+        talks = list(catalogue.talks_of_speaker(speaker.id))
+        # The recaps that mention the speaker or one of their talks.
+        docs: dict[str, None] = {}
+        for kind, ident in [("speaker", speaker.id), *(("talk", t.id) for t in talks)]:
+            for place in site.places.get((kind, ident), ()):
+                docs.setdefault(place.docname)
+        recaps = [site.recap_by_doc[d] for d in docs if d in site.recap_by_doc]
+        yield speaker_key(speaker.id), talks, recaps, ("speaker", speaker.id, speaker.name)
+    for tag in site.tags:
+        talks = site.talks_of_tag.get(tag, [])
+        recaps = site.recaps_of_tag.get(tag, [])
+        yield tag_key(tag), talks, recaps, ("tag", tag, tag)
+
+
+def newest_entries(
+    catalogue: Catalogue, talks: Iterable[Talk], recaps: Iterable[RecapInfo]
+) -> list[Talk | RecapInfo]:
+    """Talks and recaps, newest first (undated last), at most :data:`SUBJECT_FEED_SIZE`."""
+    dated: list[tuple[datetime.date, str, Talk | RecapInfo]] = []
+    for talk in talks:
+        dated.append((talk_date(catalogue, talk) or datetime.date.min, f"t{talk.id}", talk))
+    for recap in recaps:
+        dated.append((recap.date or datetime.date.min, f"r{recap.docname}", recap))
+    dated.sort(key=lambda item: (item[0], item[1]), reverse=True)
+    return [entry for _date, _key, entry in dated[:SUBJECT_FEED_SIZE]]
+
+
+def _subject_feed(
+    app: Sphinx,
+    site: Site,
+    key: str,
+    subject: tuple[str, str, str],
+    entries: list[Talk | RecapInfo],
+    *,
+    language: str,
+    author: str,
+    recaps_meta: dict[str, Any],
+) -> list[Path]:
+    """A speaker's or a tag's feed."""
+    builder = app.builder
+    catalogue = site.catalogue
+    kind, ident, name = subject
+    page = page_url(builder, catalogue_page(kind, ident))
+    if kind == "speaker":
+        title = f"{name}: talks and recaps"
+        subtitle = f"Talks by {name}, and recaps that mention them, on {app.config.project}."
+    else:
+        title = f"Tag {name}: talks and recaps"
+        subtitle = f"Talks and recaps tagged {name} on {app.config.project}."
+    feed = _new_feed(title=title, subtitle=subtitle, page=page, language=language, author=author)
+    dates = []
+    for entry in entries:
+        if isinstance(entry, RecapInfo):
+            _add_recap(feed, builder, entry, recaps_meta.get(entry.docname))
+            dates.append(moment(entry.date))
+        else:
+            conference_url = (
+                page_url(builder, catalogue_page("conference", entry.conference))
+                if entry.conference in catalogue.conferences
+                else None
+            )
+            _add_talk(feed, builder, catalogue, entry, conference_url=conference_url)
+            dates.append(moment(talk_date(catalogue, entry)))
+    _finish(feed, dates)
+    return _write(feed, Path(app.outdir), key, page=page, base=base_url(app.config))
 
 
 def _conference_feed(
@@ -401,7 +543,6 @@ def _conference_feed(
         title=f"{conference.name}: recaps and talks",
         subtitle=f"Recaps and talks of {conference.name} on {app.config.project}.",
         page=page,
-        self_url=base_url(app.config) + feed_path(conference.id, "atom"),
         language=language,
         author=author,
     )
@@ -421,7 +562,7 @@ def _conference_feed(
     if not dates:
         dates.append(moment(conference.end))
     _finish(feed, dates)
-    return _write(feed, outdir, conference.id)
+    return _write(feed, outdir, conference.id, page=page, base=base_url(app.config))
 
 
 def _write_feeds(app: Sphinx, exception: BaseException | None) -> None:
@@ -431,9 +572,8 @@ def _write_feeds(app: Sphinx, exception: BaseException | None) -> None:
 
 
 def _link(href: str, kind: str, title: str) -> str:
-    mime = "application/atom+xml" if kind == "atom" else "application/rss+xml"
     return (
-        f'<link rel="alternate" type="{mime}" title="{html.escape(title)}" '
+        f'<link rel="alternate" type="{MIME[kind]}" title="{html.escape(title)}" '
         f'href="{html.escape(href)}" />'
     )
 
@@ -445,16 +585,24 @@ def _announce_feeds(
     context: dict[str, Any],
     doctree: nodes.document | None,
 ) -> None:
-    """``<link rel="alternate">`` to the site's feeds, and to a conference page's own."""
+    """``<link rel="alternate">`` to the site's feeds, and to a conference's, speaker's or
+    tag's own feed on its page."""
     if app.builder.format != "html" or "metatags" not in context:
         return
     here = app.builder.get_target_uri(pagename)
     links = []
     subject = classify(app.env, pagename)
+    own: tuple[str, str] | None = None
     if subject.kind == "conference":
-        name = subject.entry.name
+        own = subject.entry.id, subject.entry.name
+    elif subject.kind == "speaker":
+        own = speaker_key(subject.entry.id), subject.entry.name
+    elif subject.kind == "tag":
+        own = tag_key(subject.entry), f"Tag {subject.entry}"
+    if own is not None:
+        key, name = own
         for kind in ("atom", "rss"):
-            href = relative_uri(here, feed_path(subject.entry.id, kind))
+            href = relative_uri(here, feed_path(key, kind))
             links.append(_link(href, kind, f"{name} ({LABELS[kind]})"))
     for kind in ("atom", "rss"):
         href = relative_uri(here, feed_path(None, kind))

@@ -8,7 +8,7 @@ conference         an ``Event`` (name, startDate, endDate, location, url) whose
 talk               an ``Event`` whose ``superEvent`` is its conference, with the
                    speakers as ``performer``; plus a ``VideoObject`` when the talk
                    has a video (YouTube thumbnails and embed URLs come from the
-                   video's id)
+                   video's id), its chapters as ``hasPart`` ``Clip`` s
 speaker            a ``ProfilePage`` whose ``mainEntity`` is a ``Person``
 recap              a ``BlogPosting`` (``PodcastEpisode`` for podcast recaps) with
                    headline, datePublished, author and image when the post has one
@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 import re
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from docutils import nodes
 
@@ -42,6 +42,7 @@ from conference_recaps.discovery.site import (
 )
 from conference_recaps.domain import get_catalogue
 from conference_recaps.urls import catalogue_page, is_http_url
+from conference_recaps.video import video_at, vimeo_id, youtube_id
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -53,7 +54,6 @@ if TYPE_CHECKING:
 
 CONTEXT = "https://schema.org"
 
-_YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{6,20}$")
 _ESCAPES = {
     "<": "\\u003c",
     ">": "\\u003e",
@@ -68,32 +68,6 @@ def script_tag(data: dict[str, Any]) -> str:
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     text = re.sub("[<>&\u2028\u2029]", lambda m: _ESCAPES[m.group()], text)
     return f'<script type="application/ld+json">{text}</script>'
-
-
-def youtube_id(url: str) -> str | None:
-    """The id of a YouTube video from its watch, short, embed or live URL."""
-    parts = urlsplit(url)
-    host = parts.netloc.lower().removeprefix("www.").removeprefix("m.")
-    candidate: str | None = None
-    if host == "youtu.be":
-        candidate = parts.path.strip("/").split("/")[0]
-    elif host in {"youtube.com", "youtube-nocookie.com"}:
-        if parts.path == "/watch":
-            values = parse_qs(parts.query).get("v")
-            candidate = values[0] if values else None
-        else:
-            match = re.match(r"^/(?:embed|v|live|shorts)/([^/?#]+)", parts.path)
-            candidate = match.group(1) if match else None
-    return candidate if candidate and _YOUTUBE_ID.match(candidate) else None
-
-
-def vimeo_id(url: str) -> str | None:
-    parts = urlsplit(url)
-    host = parts.netloc.lower().removeprefix("www.")
-    if host in {"vimeo.com", "player.vimeo.com"}:
-        match = re.search(r"/(\d{5,})(?:/|$)", parts.path)
-        return match.group(1) if match else None
-    return None
 
 
 def person(name: str, url: str | None = None, same_as: str | None = None) -> dict[str, Any]:
@@ -229,7 +203,34 @@ def video_object(
         data["contentUrl"] = talk.video
     if "thumbnailUrl" not in data and fallback_thumbnail:
         data["thumbnailUrl"] = fallback_thumbnail
+    if clips := chapter_clips(talk):
+        data["hasPart"] = clips
     return data
+
+
+def chapter_clips(talk: Talk) -> list[dict[str, Any]]:
+    """The talk's chapters as ``Clip`` parts, Google's "key moments" markup.
+
+    Google needs each clip's ``url`` to start the video at ``startOffset``, so there are
+    clips only when the video's host documents a time link (:func:`video_at`). A clip
+    ends where the next begins; the last one's end is not known and is left out.
+    """
+    clips: list[dict[str, Any]] = []
+    chapters = talk.chapters
+    for index, chapter in enumerate(chapters):
+        url = video_at(talk.video, chapter.seconds)
+        if url is None:
+            return []
+        clip: dict[str, Any] = {
+            "@type": "Clip",
+            "name": chapter.title,
+            "startOffset": chapter.seconds,
+            "url": url,
+        }
+        if index + 1 < len(chapters):
+            clip["endOffset"] = chapters[index + 1].seconds
+        clips.append(clip)
+    return clips
 
 
 def video_thumbnail(video: str | None) -> str | None:
@@ -253,8 +254,8 @@ def speaker_profile(
 ) -> dict[str, Any]:
     """The ``ProfilePage`` of a speaker page, about a ``Person``."""
     entity: dict[str, Any] = {"@type": "Person", "@id": url + "#person", "name": speaker.name}
-    if speaker.aliases:
-        entity["alternateName"] = list(speaker.aliases)
+    if speaker.public_aliases:
+        entity["alternateName"] = list(speaker.public_aliases)
     if speaker.url:
         entity["sameAs"] = speaker.url
     data: dict[str, Any] = {
@@ -279,6 +280,7 @@ def recap_posting(
     image: str | None,
     description: str | None,
     conference_url: str | None,
+    publisher: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """A recap's ``BlogPosting``, or ``PodcastEpisode`` when its kind is podcast."""
     kind = meta.kind.value
@@ -297,6 +299,8 @@ def recap_posting(
         data["author"] = [person(name) for name in meta.authors]
     if image:
         data["image"] = image
+    if publisher:
+        data["publisher"] = publisher
     if description:
         data["description"] = description
     if meta.tags:
@@ -401,15 +405,28 @@ def structured_data(
                 meta,
                 url=url,
                 headline=title,
-                image=image[0] if image else None,
+                image=image[0] if image else context.get("recaps_card"),
                 description=description,
                 conference_url=conference_url,
+                publisher=publisher(app, context),
             )
         ]
     if pagename == app.config.root_doc:
         name = str(app.config.html_title or app.config.project)
         return [website(name=name, url=base_url(app.config))]
     return []
+
+
+def publisher(app: Sphinx, context: dict[str, Any]) -> dict[str, Any]:
+    """The site as an article's ``publisher``, with its logo (Google's article rich result)."""
+    name = str(app.config.html_title or app.config.project)
+    data: dict[str, Any] = {"@type": "Organization", "name": name, "url": base_url(app.config)}
+    logo = (app.config.html_theme_options or {}).get("logo", {}).get("image_light")
+    logo = logo or app.config.html_logo or context.get("recaps_site_card")
+    if isinstance(logo, str) and logo:
+        url = logo if re.match(r"^https?://", logo) else absolute(app.builder, logo)
+        data["logo"] = {"@type": "ImageObject", "url": url}
+    return data
 
 
 def site_image(app: Sphinx) -> str | None:

@@ -16,16 +16,12 @@ from __future__ import annotations
 import contextlib
 import html
 import io
+import re
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 
-from conference_recaps.discovery.jsonld import (
-    first_image,
-    site_image,
-    video_thumbnail,
-    youtube_id,
-)
+from conference_recaps.discovery.jsonld import first_image, site_image, video_thumbnail
 from conference_recaps.discovery.site import (
     UTILITY_PAGES,
     base_url,
@@ -34,6 +30,7 @@ from conference_recaps.discovery.site import (
     page_url,
 )
 from conference_recaps.domain import get_catalogue
+from conference_recaps.video import youtube_id
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -120,6 +117,14 @@ def _steer_documents(
         return
     subject = classify(app.env, pagename)
     if subject.kind != "recap":
+        # The home page shows its own card; other documents (the guide, credits) the
+        # site's, unless conf.py names an ogp_image for every page.
+        card = context.get("recaps_card") or context.get("recaps_site_card")
+        fields = dict(context.get("meta") or {})
+        if card and "og:image" not in fields and not app.config.ogp_image:
+            fields["og:image"] = card
+            fields.setdefault("og:image:alt", _card_alt(app, pagename, context))
+            context["meta"] = {name: og_field(name, value) for name, value in fields.items()}
         return
     recap: RecapMeta = subject.entry
     fields = dict(context.get("meta") or {})
@@ -134,6 +139,9 @@ def _steer_documents(
     if image is not None and "og:image" not in fields:
         fields["og:image"] = image[0]
         fields.setdefault("og:image:alt", image[1] or recap.title)
+    elif context.get("recaps_card") and "og:image" not in fields:
+        fields["og:image"] = context["recaps_card"]
+        fields.setdefault("og:image:alt", f"{recap.title}: a recap on {_site(app)}")
     context["metatags"] += (
         meta_tag("property", "article:published_time", recap.date.isoformat()) + "\n"
     )
@@ -179,8 +187,10 @@ def _tag_generated_pages(
                 video = f"https://www.youtube-nocookie.com/embed/{ident}" if ident else video
         elif subject.kind == "speaker":
             og_type = "profile"
+        image_alt = title if image else None
         if image is None:
-            image = site_image(app)
+            image = context.get("recaps_card") or site_image(app) or context.get("recaps_site_card")
+            image_alt = _card_alt(app, pagename, context)
         tags = generated_page_tags(
             title=title,
             url=page_url(app.builder, pagename),
@@ -188,6 +198,7 @@ def _tag_generated_pages(
             og_type=og_type,
             description=description_of(catalogue, subject),
             image=image,
+            image_alt=image_alt,
             video=video,
         )
         has_image = image is not None
@@ -195,7 +206,32 @@ def _tag_generated_pages(
     card = "summary_large_image" if has_image else "summary"
     if 'name="twitter:card"' not in metatags:
         metatags += meta_tag("name", "twitter:card", card) + "\n"
+    if has_image and 'name="twitter:image"' not in metatags:
+        # X/Twitter falls back to og:image, but not to its alt text: say both.
+        found = _OG_IMAGE.search(metatags)
+        alt = _OG_IMAGE_ALT.search(metatags)
+        if found:
+            metatags += meta_tag("name", "twitter:image", html.unescape(found.group(1))) + "\n"
+            if alt:
+                text = html.unescape(alt.group(1))
+                metatags += meta_tag("name", "twitter:image:alt", text) + "\n"
     context["metatags"] = metatags
+
+
+_OG_IMAGE = re.compile(r'<meta property="og:image" content="([^"]*)"')
+_OG_IMAGE_ALT = re.compile(r'<meta property="og:image:alt" content="([^"]*)"')
+
+
+def _site(app: Sphinx) -> str:
+    return str(app.config.html_title or app.config.project)
+
+
+def _card_alt(app: Sphinx, pagename: str, context: dict[str, Any]) -> str:
+    """What a drawn card says, for readers of link previews who cannot see it."""
+    if context.get("recaps_card"):
+        title = html.unescape(re.sub(r"<[^>]+>", "", str(context.get("title", ""))))
+        return f"{title}, on {_site(app)}"
+    return f"{_site(app)}: recaps of conferences and their talks"
 
 
 def setup_opengraph(app: Sphinx) -> None:

@@ -129,3 +129,59 @@ def _walk(
                 except OSError:
                     continue
                 yield relpath, entry.path, stat.st_size, stat.st_mtime_ns
+
+
+class IncrementalFiles:
+    """Files a whole-site step writes under the output folder, each only when its bytes
+    changed (an unchanged file keeps its modification time, so a server's caches, rsync
+    and Read the Docs' uploads see no change); files it no longer writes are removed.
+
+    The digests of what was written are kept in a state file next to the doctrees, so a
+    no-op build reads no output file back.
+    """
+
+    def __init__(self, outdir: Path, state_path: Path) -> None:
+        self.outdir = outdir
+        self.state_path = state_path
+        state = load_state(state_path)
+        previous = state.get("files") if state.get("root") == str(outdir) else None
+        self.previous: dict[str, str] = previous if isinstance(previous, dict) else {}
+        self.current: dict[str, str] = {}
+        self.written: list[str] = []
+
+    def write(self, relpath: str, data: bytes) -> bool:
+        """Write ``data`` to ``outdir/relpath`` unless it is there already; True if written."""
+        value = hashlib.blake2b(data, digest_size=16).hexdigest()
+        self.current[relpath] = value
+        path = self.outdir / relpath
+        if self.previous.get(relpath) == value and path.is_file():
+            return False
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+        self.written.append(relpath)
+        return True
+
+    def finish(self) -> list[str]:
+        """Remove the files of the last build that this one did not write; save the state.
+
+        Return the removed paths. Emptied folders are removed too.
+        """
+        removed = sorted(set(self.previous) - set(self.current))
+        root = self.outdir.resolve()
+        for relpath in removed:
+            path = (self.outdir / relpath).resolve()
+            if root not in path.parents:
+                continue
+            with contextlib.suppress(OSError):
+                path.unlink()
+            for parent in path.parents:
+                if parent == root:
+                    break
+                try:
+                    parent.rmdir()  # only when empty
+                except OSError:
+                    break
+        save_state(self.state_path, {"root": str(self.outdir), "files": self.current})
+        return removed

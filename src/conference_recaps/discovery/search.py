@@ -18,12 +18,13 @@ twice is what makes large sites slow.
 
 from __future__ import annotations
 
+import hashlib
 import html
 from typing import TYPE_CHECKING, Any
 
 from sphinx.util.osutil import relative_uri
 
-from conference_recaps.discovery.pagefind.runner import BUNDLE_DIR
+from conference_recaps.discovery.pagefind.runner import BUNDLE_DIR, tool_version
 from conference_recaps.discovery.site import (
     UTILITY_PAGES,
     Subject,
@@ -50,10 +51,13 @@ INDEXED = frozenset({"talk", "speaker", "conference", "recap", "page"})
 SEARCH_BODY = """\
 <h1>Search</h1>
 <noscript><p>Search runs in your browser and needs JavaScript.</p></noscript>
-<link rel="stylesheet" href="{bundle}pagefind-ui.css" />
+<link rel="stylesheet" href="{bundle}pagefind-ui.css?v={version}" />
 <div id="recaps-search" class="recaps-search"></div>
-<script src="{bundle}pagefind-ui.js"></script>
+<script defer src="{bundle}pagefind-ui.js?v={version}"></script>
 """
+# Pagefind's UI files change only with Pagefind's version, which makes their
+# cache-busting query; deferred, the UI script no longer holds up the page's first
+# paint (search.js starts it on DOMContentLoaded, after every deferred script ran).
 
 
 def page_facets(
@@ -176,7 +180,8 @@ def _mark_page(
         return None
     if pagename == "search":
         bundle = relative_uri(app.builder.get_target_uri(pagename), f"{BUNDLE_DIR}/")
-        context["body"] = SEARCH_BODY.format(bundle=html.escape(bundle))
+        version = hashlib.sha256(tool_version().encode()).hexdigest()[:8]
+        context["body"] = SEARCH_BODY.format(bundle=html.escape(bundle), version=version)
         context["title"] = "Search"
         context["display_toc"] = False
         app.add_js_file("discovery/search.js")

@@ -45,8 +45,9 @@ LOCAL_BASE_URL = "http://127.0.0.1:8000/"
 #: Pages that are not content: never in the sitemap, the search index or a feed.
 UTILITY_PAGES = frozenset({"search", "genindex", "py-modindex", "404"})
 
-#: What a page is: a catalogue page, an index of one (``listing``), a recap, or a plain page.
-SubjectKind = Literal[PageKind, "listing", "recap", "page"]
+#: What a page is: a catalogue page, an index of one (``listing``), a recap, a plain page,
+#: the notice of a withdrawn entry or recap, or a former id's redirect.
+SubjectKind = Literal[PageKind, "listing", "recap", "page", "withdrawn", "redirect"]
 
 
 def resolve_base_url(configured: str, environ: Mapping[str, str]) -> tuple[str, str]:
@@ -110,6 +111,8 @@ def classify(env: BuildEnvironment, pagename: str) -> Subject:
     """Say what a page is from its name, the catalogue and the recaps' front matter."""
     meta = recap_meta(env, pagename)
     if meta is not None:
+        if meta.withdrawn is not None:
+            return Subject("withdrawn", meta)
         return Subject("recap", meta)
     folder, _, ident = pagename.partition("/")
     if not ident or pagename in env.all_docs:
@@ -123,11 +126,26 @@ def classify(env: BuildEnvironment, pagename: str) -> Subject:
         return Subject("speaker", catalogue.speakers[ident])
     if folder == FOLDERS["conference"] and ident in catalogue.conferences:
         return Subject("conference", catalogue.conferences[ident])
+    former = _former_or_withdrawn(catalogue, folder, ident)
+    if former is not None:
+        return former
     if folder == FOLDERS["year"] and ident.isdigit():
         return Subject("year", int(ident))
     if folder == FOLDERS["tag"]:
         return Subject("tag", ident)
     return Subject("page")
+
+
+def _former_or_withdrawn(catalogue: Catalogue, folder: str, ident: str) -> Subject | None:
+    """The notice at a withdrawn entry's URL, or the redirect at a former id's."""
+    for kind in ("talk", "speaker", "conference"):
+        if folder == FOLDERS[kind]:
+            key = f"{kind}:{ident}"
+            if key in catalogue.withdrawn:
+                return Subject("withdrawn", catalogue.withdrawn[key])
+            if key in catalogue.redirects:
+                return Subject("redirect", catalogue.redirects[key])
+    return None
 
 
 def talk_date(catalogue: Catalogue, talk: Talk) -> datetime.date | None:

@@ -138,6 +138,8 @@ def document_dates(app: Sphinx) -> dict[str, Date | None]:
             continue
         source = Path(env.doc2path(docname)).relative_to(srcdir).as_posix()
         meta = recaps.get(docname)
+        if meta is not None and meta.withdrawn is not None:
+            continue  # a withdrawn recap's notice is not content
         dates[docname] = _latest(from_git.get(source), meta.date if meta else None)
     return dates
 

@@ -31,6 +31,7 @@ import io
 import os
 import re
 import tempfile
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,16 +41,20 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark, MarkedYAMLError
 from ruamel.yaml.nodes import ScalarNode
+from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 from ruamel.yaml.tokens import CommentToken
 
 from conference_recaps.importers.names import (
+    loose_name_key,
     name_key,
+    normalise_text,
     title_key,
     unique_slug,
     url_key,
 )
+from conference_recaps.importers.records import Note
 from conference_recaps.importers.sources import SourceError, display_path, problem
 from conference_recaps.text import slugify
 
@@ -61,7 +66,17 @@ if TYPE_CHECKING:
 LISTS = ("conferences", "speakers", "talks")
 #: Key order of new entries and of filled keys (the order ``DESIGN.md`` documents).
 KEY_ORDER = {
-    "conferences": ("id", "name", "series", "start", "end", "location", "url", "description"),
+    "conferences": (
+        "id",
+        "name",
+        "kind",
+        "series",
+        "start",
+        "end",
+        "location",
+        "url",
+        "description",
+    ),
     "speakers": ("id", "name", "aliases", "url"),
     "talks": (
         "id",
@@ -322,6 +337,19 @@ def load_document(path: Path, *, action: str = "importing") -> CatalogueDocument
         raise SourceError([problem(path, f"cannot read the catalogue: {exc}")]) from None
     try:
         data = make_yaml().load(text)
+    except ReaderError as exc:  # a control character: ruamel counts characters
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        raise SourceError(
+            [
+                problem(
+                    path,
+                    f"{exc.reason}; remove the control character, then import again",
+                    line,
+                    column,
+                )
+            ]
+        ) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(filter(None, [exc.context, exc.problem])) or str(exc)
@@ -385,6 +413,10 @@ class MergeReport:
     #: ``(list name, id, filled fields)`` for each matched entry that got new fields.
     filled: list[tuple[str, str, list[str]]] = field(default_factory=list)
     unchanged: int = 0
+    notes: list[Note] = field(default_factory=list)
+
+    def note(self, action: str, record: str, message: str) -> None:
+        self.notes.append(Note(action, record, message))
 
     @property
     def changed(self) -> bool:
@@ -413,6 +445,21 @@ class _Located:
     entry: Any  # a CommentedMap, or a plain dict when probing
 
 
+def _add(
+    index: dict[tuple[str, str], list[_Located]], key: tuple[str, str], item: _Located
+) -> None:
+    """Add ``item`` under ``key`` unless its entry is there already (re-indexing)."""
+    found = index.setdefault(key, [])
+    if not any(other.entry is item.entry for other in found):
+        found.append(item)
+
+
+def _former_ids(entry: dict[str, Any]) -> list[str]:
+    """An entry's former ids: taken for good, a new entry never gets one."""
+    former = entry.get("former_ids")
+    return [f for f in former if isinstance(f, str)] if isinstance(former, list) else []
+
+
 class Merger:
     """Match and merge batches into catalogue documents; new entries go to ``target``."""
 
@@ -430,9 +477,12 @@ class Merger:
         self.conference_names: dict[str, str] = {}
         self.speaker_ids: set[str] = set()
         self.speaker_names: dict[str, str] = {}
+        #: Each speaker's name as written, and the loose keys of its name and aliases.
+        self.speaker_display: dict[str, str] = {}
+        self.speaker_loose: dict[str, set[str]] = {}
         self.talk_slugs: dict[str, set[str]] = {}
-        self.talks_by_video: dict[tuple[str, str], _Located] = {}
-        self.talks_by_title: dict[tuple[str, str], _Located] = {}
+        self.talks_by_video: dict[tuple[str, str], list[_Located]] = {}
+        self.talks_by_title: dict[tuple[str, str], list[_Located]] = {}
         self._keys: dict[int, list[tuple[str, ...]]] = {}
         for document in self.documents:
             for list_name in LISTS:
@@ -449,21 +499,28 @@ class Merger:
                 self.conference_names.setdefault(name_key(entry["name"]), ident)
         elif list_name == "speakers" and isinstance(ident, str):
             self.speaker_ids.add(ident)
+            self.speaker_ids.update(_former_ids(entry))
             names = [entry.get("name"), *(entry.get("aliases") or ())]
-            for name in names:
+            if isinstance(entry.get("name"), str):
+                self.speaker_display.setdefault(ident, entry["name"])
+            for item in names:
+                # An alias may be {name: ..., public: false}: still a spelling to match.
+                name = item.get("name") if isinstance(item, dict) else item
                 if isinstance(name, str) and name.strip():
                     self.speaker_names.setdefault(name_key(name), ident)
+                    self.speaker_loose.setdefault(ident, set()).add(loose_name_key(name))
         elif list_name == "talks":
-            if isinstance(ident, str):
-                prefix, _, slug = ident.partition("/")
-                self.talk_slugs.setdefault(prefix, set()).add(slug)
+            for taken in (ident, *_former_ids(entry)):
+                if isinstance(taken, str):
+                    prefix, _, slug = taken.partition("/")
+                    self.talk_slugs.setdefault(prefix, set()).add(slug)
             conference = entry.get("conference")
             if not isinstance(conference, str):
                 return
             if isinstance(entry.get("video"), str) and entry["video"].strip():
-                self.talks_by_video.setdefault((conference, url_key(entry["video"])), located)
+                _add(self.talks_by_video, (conference, url_key(entry["video"])), located)
             if isinstance(entry.get("title"), str):
-                self.talks_by_title.setdefault((conference, title_key(entry["title"])), located)
+                _add(self.talks_by_title, (conference, title_key(entry["title"])), located)
 
     def add(self, list_name: str, values: dict[str, object]) -> CommentedMap:
         """Add a new entry to the target file at its sorted place, keys in the usual order."""
@@ -528,14 +585,31 @@ class Merger:
         return filled
 
     def speaker_id(self, name: str, report: MergeReport) -> str:
-        """The id of the speaker called ``name`` (or aliased so), created if new."""
+        """The id of the speaker called ``name`` (or aliased so), created if new.
+
+        A new speaker whose plain id is taken by someone of another name gets ``-2``
+        (``-3``...) and is noted: they may be one person spelt two ways, which only a
+        person can decide (``recaps speakers merge``), or two people.
+        """
         key = name_key(name)
         known = self.speaker_names.get(key)
         if known is not None:
             return known
-        ident = unique_slug(slugify(name, fallback="speaker"), self.speaker_ids)
+        base = slugify(name, fallback="speaker")
+        ident = unique_slug(base, self.speaker_ids)
         self.add("speakers", {"id": ident, "name": name})
         report.added["speakers"].append(ident)
+        self.speaker_display[ident] = name
+        self.speaker_loose.setdefault(ident, set()).add(loose_name_key(name))
+        if ident != base:
+            other = self.speaker_display.get(base, base)
+            report.note(
+                "rename",
+                f"speaker {ident}",
+                f"new speaker {name!r} gets the id {ident}: {base} is already {other!r}. "
+                f"If they are one person, run `recaps speakers merge {ident} {base}`; if "
+                "not, nothing to do",
+            )
         return ident
 
     def merge(self, batch: ImportBatch) -> MergeReport:
@@ -554,6 +628,7 @@ class Merger:
             "end": record.end,
             "url": record.url,
             "description": record.description,
+            "kind": record.kind,
         }
         if located is None:
             if record.start is None or record.end is None:
@@ -572,23 +647,48 @@ class Merger:
         elif filled := self._fill("conferences", located, values):
             report.filled.append(("conferences", conference_id, filled))
 
+        videos = Counter(url_key(t.video) for t in batch.talks if t.video)
         for talk in batch.talks:
-            self._merge_talk(conference_id, talk, report)
+            unique = not talk.video or videos[url_key(talk.video)] == 1
+            self._merge_talk(conference_id, talk, report, unique)
         return report
 
-    def _merge_talk(self, conference_id: str, talk: TalkRecord, report: MergeReport) -> None:
-        located = None
-        if talk.video:
-            located = self.talks_by_video.get((conference_id, url_key(talk.video)))
-        if located is None:
-            # Same title, another recording: a different session ("Lightning Talks").
-            candidate = self.talks_by_title.get((conference_id, title_key(talk.title)))
-            if candidate is not None and (
-                not talk.video
-                or is_blank(candidate.entry.get("video"))
-                or not isinstance(candidate.entry.get("video"), str)
-            ):
-                located = candidate
+    def _shares_people(self, entry: Any, talk: TalkRecord) -> bool:
+        """Whether a catalogue talk and a record have a speaker in common (or one has none)."""
+        ids = [s for s in entry.get("speakers") or () if isinstance(s, str)]
+        if not ids or not talk.speakers:
+            return True
+        keys = set().union(*(self.speaker_loose.get(s, {loose_name_key(s)}) for s in ids))
+        return any(loose_name_key(name) in keys for name in talk.speakers)
+
+    def _find_talk(
+        self, conference_id: str, talk: TalkRecord, video_unique: bool
+    ) -> _Located | None:
+        """The catalogue's talk that ``talk`` is, by identity: title, speakers and event.
+
+        Same title and a speaker in common is the same talk, unless both have a video
+        and they differ (two sessions called "Lightning Talks"). Failing that, the video
+        alone identifies it only when one talk of the event has that video and one
+        record of the import does (a retitled talk): talks that share a recording (six
+        meetup talks in one video, a panel in a sponsor's slot) stay apart.
+        """
+        video = url_key(talk.video) if talk.video else None
+        for candidate in self.talks_by_title.get((conference_id, title_key(talk.title)), ()):
+            other = candidate.entry.get("video")
+            if video and isinstance(other, str) and other.strip() and url_key(other) != video:
+                continue
+            if self._shares_people(candidate.entry, talk):
+                return candidate
+        if video and video_unique:
+            same_video = self.talks_by_video.get((conference_id, video), [])
+            if len(same_video) == 1 and self._shares_people(same_video[0].entry, talk):
+                return same_video[0]
+        return None
+
+    def _merge_talk(
+        self, conference_id: str, talk: TalkRecord, report: MergeReport, video_unique: bool
+    ) -> None:
+        located = self._find_talk(conference_id, talk, video_unique)
 
         def speaker_ids() -> list[str]:
             ids: list[str] = []
@@ -610,6 +710,7 @@ class Merger:
         }
         if located is not None:
             values["speakers"] = speaker_ids if talk.speakers else None
+            self._update_abstract(located, talk, report)
             filled = self._fill("talks", located, values)
             ident = _text(located.entry.get("id"))
             if filled:
@@ -619,12 +720,50 @@ class Merger:
                 report.unchanged += 1
             return
         slug = slugify(talk.title, fallback="talk")
-        taken = self.talk_slugs.get(conference_id, set())
-        ident = f"{conference_id}/{unique_slug(slug, taken)}"
+        taken = self.talk_slugs.setdefault(conference_id, set())
+        chosen = slug
+        same_title = self.talks_by_title.get((conference_id, title_key(talk.title)))
+        if slug in taken and talk.speakers and same_title:
+            # Another talk of the event has this title: the speaker tells them apart.
+            by = slugify(talk.speakers[0], fallback="speaker")
+            chosen = f"{slug}-{by}" if len(slug) + len(by) < 100 else slug
+        chosen = unique_slug(chosen, taken)
+        ident = f"{conference_id}/{chosen}"
+        if chosen != slug:
+            report.note(
+                "rename",
+                talk.source,
+                f"talk {talk.title!r} gets the id {ident}: {conference_id}/{slug} is "
+                + ("another talk of the same title" if same_title else "another talk's id"),
+            )
+        taken.add(chosen)
         values["id"] = ident
         values["speakers"] = speaker_ids()
         self.add("talks", values)
         report.added["talks"].append(ident)
+
+    def _update_abstract(self, located: _Located, talk: TalkRecord, report: MergeReport) -> None:
+        """Convert an abstract that an older import wrote and nobody has edited since.
+
+        It is recognised by being exactly the source's description with only its
+        whitespace normalised (what the importer wrote before it converted
+        reStructuredText). Any other text is someone's, and is never touched.
+        """
+        current = located.entry.get("abstract")
+        if not (isinstance(current, str) and talk.raw_abstract and talk.abstract):
+            return
+        if current == talk.abstract or current.strip() != normalise_text(talk.raw_abstract):
+            return
+        if self.probe:
+            raise _WouldChange
+        located.entry["abstract"] = yaml_value(talk.abstract)
+        located.document.changed = True
+        report.note(
+            "update",
+            _text(located.entry.get("id")),
+            "abstract was the source's reStructuredText as an older import wrote it; "
+            "converted to Markdown",
+        )
 
 
 def merge_into(

@@ -8,6 +8,7 @@ Importers turn a source (a pyvideo folder, a pretalx export) into one
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -31,6 +32,39 @@ class ConferenceRecord:
     end: datetime.date | None = None
     url: str | None = None
     description: str | None = None
+    kind: str | None = None  # "meetup" for a series of evenings
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """One thing the importer did to a record, for the summary and the report file.
+
+    ``action`` is one of :data:`ACTIONS`; ``record`` names the source file or catalogue
+    entry; ``message`` says what happened and why, in a sentence a contributor can act on.
+    """
+
+    action: str
+    record: str
+    message: str
+
+
+#: What the importer may do to a record, in the order the report lists them.
+ACTIONS = {
+    "skip": "records skipped (unreadable or invalid)",
+    "merge": "records merged into another (the same talk twice)",
+    "drop": "values left out (not usable in the catalogue)",
+    "trim": "texts changed (control characters removed)",
+    "repair": "texts repaired (mojibake)",
+    "split": "speaker strings split into several people",
+    "ambiguous": "speaker strings that may name several people (not split)",
+    "rename": "ids that differ from the plain slug (taken, or shared by several talks)",
+    "shared-video": "talks kept apart although they share a video",
+    "dates": "event dates set or widened to cover the talks",
+    "meetup": "events marked as meetup series",
+    "convert": "descriptions converted to Markdown",
+    "tags": "tags folded into the vocabulary",
+    "update": "abstracts left by an older import, converted",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +80,9 @@ class TalkRecord:
     video: str | None = None
     slides: str | None = None
     tags: tuple[str, ...] = ()
+    #: The description exactly as the source gave it (before cleaning and conversion),
+    #: to recognise an abstract that an older import wrote and nobody edited since.
+    raw_abstract: str | None = None
 
 
 @dataclass(slots=True)
@@ -55,6 +92,12 @@ class ImportBatch:
     conference: ConferenceRecord
     talks: list[TalkRecord] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    #: Descriptions read, by the format they were in (``rst``, ``html``, ``markdown``...).
+    converted: Counter[str] = field(default_factory=Counter)
+
+    def note(self, action: str, record: str, message: str) -> None:
+        self.notes.append(Note(action, record, message))
 
     def dates(
         self, start: datetime.date | None, end: datetime.date | None

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 from conference_recaps.domain import get_catalogue
 from conference_recaps.pages.archives import tag_index, tag_pages, year_index, year_pages
 from conference_recaps.pages.conference import conference_index, conference_pages
+from conference_recaps.pages.contexts import ConferencePageContext, TalkPageContext
 from conference_recaps.pages.generate import (
     Page,
     State,
@@ -45,15 +46,22 @@ from conference_recaps.pages.generate import (
     write_pages,
 )
 from conference_recaps.pages.home import home_nodes, home_placeholder, home_stamp, setup_home
+from conference_recaps.pages.lifecycle import (
+    redirect_pages,
+    tombstone_pages,
+    write_redirect_rules,
+)
+from conference_recaps.pages.listings import recaps_index, talks_index
 from conference_recaps.pages.navigation import THEME_TEMPLATES, Sidebar
 from conference_recaps.pages.site import Site
 from conference_recaps.pages.speaker import speaker_index, speaker_pages
 from conference_recaps.pages.state import PagesDomain, get_pages_domain
 from conference_recaps.pages.talk import talk_pages
+from conference_recaps.pages.video import add_player_assets
 from conference_recaps.urls import catalogue_page, page_exists
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from docutils import nodes
     from sphinx.application import Sphinx
@@ -62,17 +70,21 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
 
-def all_pages(site: Site) -> Iterator[Page]:
-    """Every generated page, family by family."""
+def all_pages(site: Site, target_uri: Callable[[str], str]) -> Iterator[Page]:
+    """Every generated page, family by family (``target_uri`` is the builder's)."""
     yield from conference_pages(site)
     yield from talk_pages(site)
     yield from speaker_pages(site)
     yield from year_pages(site)
     yield from tag_pages(site)
+    yield from tombstone_pages(site)
+    yield from redirect_pages(site, target_uri)
     yield conference_index(site)
     yield speaker_index(site)
     yield year_index(site)
     yield tag_index(site)
+    yield recaps_index(site)
+    yield talks_index(site)
 
 
 def current_of(page: Page) -> tuple[tuple[str, ...], int | None]:
@@ -93,6 +105,9 @@ class PageBuild:
         self.pages: list[Page] = []
         self.sidebar: Sidebar | None = None
         self.current: dict[str, tuple[tuple[str, ...], int | None]] = {}
+        self.players: dict[str, str] = {}
+        self.filtered: set[str] = set()
+        self.relations: dict[str, list[str | None]] | None = None
         self.shared: dict[str, str] = {}
         self.next_state: State | None = None
 
@@ -105,8 +120,16 @@ class PageBuild:
     def prepare(self, app: Sphinx, env: BuildEnvironment) -> None:
         """Index the site, make every page and the sidebar (once per build)."""
         self.site = site = Site(env)
-        self.pages = list(all_pages(site))
+        self.pages = list(all_pages(site, app.builder.get_target_uri))
         self.current = {page.name: current_of(page) for page in self.pages}
+        #: Talk pages with a video player, and its host kind.
+        self.players = {
+            page.name: page.context.video.kind
+            for page in self.pages
+            if isinstance(page.context, TalkPageContext) and page.context.video is not None
+        }
+        #: Pages with a filterable talk grid.
+        self.filtered = {p.name for p in self.pages if isinstance(p.context, ConferencePageContext)}
         get_pages_domain(env).data["pages"] = {p.name: (p.family, p.title) for p in self.pages}
         self.sidebar = Sidebar(site, env, app.builder)
         self.shared = {"sidebar": self.sidebar.stamp(), "home": home_stamp(site)}
@@ -139,6 +162,24 @@ class PageBuild:
         assert self.sidebar is not None and self.site is not None
         current, year = self.current.get(pagename) or self._doc_current(pagename)
         context["recaps_sidebar"] = self.sidebar.html(context["content_root"], current, year)
+        if pagename in self.players:
+            add_player_assets(app, self.players[pagename])
+        if pagename in self.filtered:
+            # Sphinx restores its list of scripts after each page: only these pages get it.
+            app.add_js_file("recaps-filter.js", loading_method="defer")
+        if doctree is not None:
+            self._keep_within_section(app, pagename, context)
+
+    def _keep_within_section(self, app: Sphinx, pagename: str, context: dict[str, Any]) -> None:
+        """Previous and next stay within the reader's pages, or within the guide."""
+        assert self.sidebar is not None
+        if self.relations is None:
+            self.relations = app.env.collect_relations()
+        _parent, before, after = (self.relations.get(pagename) or [None, None, None])[:3]
+        in_guide = self.sidebar.is_guide(pagename)
+        for key, other in (("prev", before), ("next", after)):
+            if other is not None and self.sidebar.is_guide(other) != in_guide:
+                context[key] = None
 
     def _doc_current(self, docname: str) -> tuple[tuple[str, ...], int | None]:
         assert self.site is not None
@@ -147,7 +188,7 @@ class PageBuild:
             return (docname,), None
         conference = self.site.catalogue.conferences.get(recap.conference or "")
         if conference is None:
-            year = recap.date.year if recap.date else None
+            year = recap.year or (recap.date.year if recap.date else None)
             return (docname,), year
         return (
             docname,
@@ -178,6 +219,8 @@ class PageBuild:
         outdated, stamps = outdated_pages(builder, self.pages, self.state, global_stamp)
         remove_stale(builder, set(self.state.pages) - set(stamps))
         write_pages(app, outdated)
+        assert self.site is not None
+        write_redirect_rules(builder, self.site.catalogue)
         self.next_state = State(global_stamp=global_stamp, pages=stamps, shared=self.shared)
         return []
 
@@ -187,6 +230,7 @@ class PageBuild:
         self.next_state.save(self.state_path)
         self.state, self.next_state = self.next_state, None
         self.site = self.sidebar = None
+        self.relations = None
 
 
 def _page_exists(app: Sphinx, kind: str, ident: str) -> bool | None:

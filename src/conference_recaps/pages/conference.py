@@ -8,7 +8,7 @@ and the credits of the photos in those recaps.
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import TYPE_CHECKING
 
 from conference_recaps.catalogue.model import TalkKind
@@ -20,7 +20,7 @@ from conference_recaps.pages.contexts import (
     CreditRow,
     Day,
     KindGroup,
-    RecapSummary,
+    RecapCard,
     TalkSummary,
     YearConferences,
 )
@@ -32,6 +32,9 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from conference_recaps.pages.site import Site
+
+#: How many tags the talk filter offers.
+TAG_FILTERS = 12
 
 #: The order of kinds within a day.
 KIND_ORDER = {
@@ -57,8 +60,12 @@ def conference_pages(site: Site) -> Iterator[Page]:
         days: defaultdict[datetime.date | None, defaultdict[str, list[TalkSummary]]] = defaultdict(
             lambda: defaultdict(list)
         )
+        kind_counts: Counter[str] = Counter()
+        tag_counts: Counter[str] = Counter()
         for talk in talks:
             days[talk.date][talk.kind.value].append(TalkSummary.of(site, talk))
+            kind_counts[talk.kind.value] += 1
+            tag_counts.update(talk.tags)
         recaps = site.recaps_of_conference.get(conference.id, [])
         credits = tuple(
             CreditRow(
@@ -86,6 +93,7 @@ def conference_pages(site: Site) -> Iterator[Page]:
                     url=conference.url,
                     description=conference.description,
                     year=conference.year,
+                    kind=conference.kind.value,
                 ),
                 talk_count=len(talks),
                 days=tuple(
@@ -101,8 +109,20 @@ def conference_pages(site: Site) -> Iterator[Page]:
                         days.items(), key=lambda item: item[0].isoformat() if item[0] else "9999"
                     )
                 ),
-                recaps=tuple(RecapSummary.of(recap) for recap in recaps),
+                recaps=tuple(RecapCard.of(recap) for recap in recaps),
                 credits=credits,
+                kinds=tuple(
+                    (kind, KIND_HEADINGS[kind], kind_counts[kind])
+                    for kind in sorted(kind_counts, key=KIND_ORDER.__getitem__)
+                ),
+                # Tags shared by several talks filter usefully; one-off tags do not.
+                tags=tuple(
+                    (tag, count)
+                    for tag, count in sorted(tag_counts.items(), key=lambda t: (-t[1], t[0]))
+                    if count > 1
+                )[:TAG_FILTERS],
+                videos=sum(1 for talk in talks if talk.video),
+                guide=site.guide,
             ),
         )
 

@@ -20,10 +20,14 @@ import datetime
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
+from conference_recaps.pages.video import Video, video_of
 from conference_recaps.urls import catalogue_page, index_page
+from conference_recaps.video import video_at
 
 if TYPE_CHECKING:
-    from conference_recaps.catalogue.model import Conference, Talk
+    from collections.abc import Callable
+
+    from conference_recaps.catalogue.model import Chapter, Conference, Talk
     from conference_recaps.pages.site import RecapInfo, Site
 
 
@@ -44,6 +48,35 @@ class PlaceLink:
 
 
 @dataclass(frozen=True, slots=True)
+class ChapterRow:
+    """A chapter of a talk's video, as the talk page lists it."""
+
+    #: The chapter's anchor on the talk page, ``chapter-<seconds>``.
+    anchor: str
+    at: str
+    seconds: int
+    title: str
+    #: The video at that moment, where its host documents a time link (else None).
+    link: str | None
+    speakers: tuple[Link, ...]
+
+    @classmethod
+    def of(cls, site: Site, talk: Talk, chapter: Chapter) -> ChapterRow:
+        return cls(
+            anchor=f"chapter-{chapter.seconds}",
+            at=chapter.at,
+            seconds=chapter.seconds,
+            title=chapter.title,
+            link=video_at(talk.video, chapter.seconds),
+            speakers=tuple(
+                Link(catalogue_page("speaker", s), site.speaker_name(s))
+                for s in chapter.speakers
+                if s in site.catalogue.speakers
+            ),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class TalkSummary:
     """A talk as lists show it (conference, speaker and tag pages): the same in every list."""
 
@@ -54,10 +87,23 @@ class TalkSummary:
     speakers: tuple[Link, ...]
     video: str | None
     conference: Link
+    #: The card's 16:9 thumbnail from the video host (None when turned off, or none).
+    thumbnail: str | None = None
+    tags: tuple[str, ...] = ()
+    #: On a speaker's page, the chapters that are theirs (a lightning talk in a session).
+    parts: tuple[ChapterRow, ...] = ()
 
     @classmethod
-    def of(cls, site: Site, talk: Talk) -> TalkSummary:
+    def of(cls, site: Site, talk: Talk, *, speaker: str | None = None) -> TalkSummary:
+        video = video_of(talk.video, thumbnails=site.thumbnails)
+        parts: tuple[ChapterRow, ...] = ()
+        if speaker is not None and talk.chapters:
+            parts = tuple(
+                ChapterRow.of(site, talk, c) for c in talk.chapters if speaker in c.speakers
+            )
         return cls(
+            thumbnail=video.thumbnail if video else None,
+            tags=talk.tags,
             page=catalogue_page("talk", talk.id),
             title=talk.title,
             kind=talk.kind.value,
@@ -68,7 +114,23 @@ class TalkSummary:
                 catalogue_page("conference", talk.conference),
                 site.conference_name(talk.conference),
             ),
+            parts=parts,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedCard:
+    """A related talk as its card shows it: the summary and the video's thumbnail."""
+
+    talk: TalkSummary
+    #: The video's still (YouTube's), or None: the card then shows its kind instead.
+    thumbnail: str | None
+
+    @classmethod
+    def of(cls, site: Site, talk: Talk) -> RelatedCard:
+        # The same still as every card, so the site's thumbnail setting applies here too.
+        summary = TalkSummary.of(site, talk)
+        return cls(summary, summary.thumbnail)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +145,50 @@ class RecapSummary:
     @classmethod
     def of(cls, recap: RecapInfo) -> RecapSummary:
         return cls(recap.docname, recap.title, recap.date, recap.authors)
+
+
+@dataclass(frozen=True, slots=True)
+class RecapCard:
+    """A recap as a card shows it: title, date, authors, first lines, first photo.
+
+    ``anchor`` points into the recap at the card or link that shows a talk or speaker.
+    A page that is not a recap (a plain page that mentions a talk) gets a title only.
+    """
+
+    doc: str
+    title: str
+    date: datetime.date | None = None
+    authors: tuple[str, ...] = ()
+    kind: str = ""
+    excerpt: str = ""
+    image: str | None = None
+    anchor: str = ""
+
+    @classmethod
+    def of(cls, recap: RecapInfo, anchor: str = "") -> RecapCard:
+        return cls(
+            doc=recap.docname,
+            title=recap.title,
+            date=recap.date,
+            authors=recap.authors,
+            kind=recap.kind,
+            excerpt=recap.excerpt,
+            image=recap.image,
+            anchor=anchor,
+        )
+
+    @classmethod
+    def of_places(cls, site: Site, kind: str, ident: str) -> tuple[RecapCard, ...]:
+        """The documents that show this talk or speaker, one card each."""
+        cards = []
+        for place in site.places.get((kind, ident), ()):
+            recap = site.recap_by_doc.get(place.docname)
+            cards.append(
+                cls.of(recap, place.anchor)
+                if recap is not None
+                else cls(doc=place.docname, title=place.title, anchor=place.anchor)
+            )
+        return tuple(cards)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,8 +237,14 @@ class PageContext:
 
     #: The family's name (``talk``, ``speaker``... ``index``), given to the theme's context.
     family: ClassVar[str]
-    #: The body template, under ``templates/pages/``.
+    #: The body template, under ``templates/pages/`` (empty: a page without a body).
     template: ClassVar[str]
+    #: The whole page's template: the theme's ``page.html``, unless a family has its own.
+    layout: ClassVar[str] = "page.html"
+
+    def theme_names(self, url: Callable[[str], str], base_url: str) -> dict[str, Any]:
+        """Further names for the whole page's template (``url`` makes a relative link)."""
+        return {}
 
     def template_names(self) -> dict[str, Any]:
         """The context's fields, as the body template's top-level names."""
@@ -176,13 +288,17 @@ class TalkPageContext(PageContext):
     family: ClassVar[str] = "talk"
     template: ClassVar[str] = "talk.html"
 
+    #: The video as the page plays it (a facade, or a link), None without one.
+    video: Video | None
     talk: TalkFacts
     speakers: tuple[Link, ...]
     conference: ConferenceRef
     year: int | None
-    mentions: tuple[PlaceLink, ...]
+    mentions: tuple[RecapCard, ...]
     prev: Link | None
     next: Link | None
+    chapters: tuple[ChapterRow, ...] = ()
+    related: tuple[RelatedCard, ...] = ()
 
     def sidebar_place(self) -> tuple[tuple[str, ...], int | None]:
         return (self.conference.page,), self.year
@@ -205,6 +321,7 @@ class ConferenceFacts:
     url: str | None
     description: str | None
     year: int
+    kind: str = "conference"  # or "meetup": a series of evenings over the years
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,8 +360,14 @@ class ConferencePageContext(PageContext):
     conference: ConferenceFacts
     talk_count: int
     days: tuple[Day, ...]
-    recaps: tuple[RecapSummary, ...]
+    recaps: tuple[RecapCard, ...]
     credits: tuple[CreditRow, ...]
+    #: The filters over the grid: (kind, label, count) and (tag, count), most used first.
+    kinds: tuple[tuple[str, str, int], ...] = ()
+    tags: tuple[tuple[str, int], ...] = ()
+    videos: int = 0
+    #: The contributor guide's page name, for "how to add a recap" (None: no guide).
+    guide: str | None = None
 
     def sidebar_place(self) -> tuple[tuple[str, ...], int | None]:
         return (), self.conference.year
@@ -298,7 +421,7 @@ class SpeakerPageContext(PageContext):
     speaker: SpeakerFacts
     talk_count: int
     conferences: tuple[ConferenceTalks, ...]
-    mentions: tuple[PlaceLink, ...]
+    mentions: tuple[RecapCard, ...]
 
     def sidebar_place(self) -> tuple[tuple[str, ...], int | None]:
         return (index_page("speaker"),), None
@@ -390,3 +513,45 @@ class TagIndexContext(PageContext):
     template: ClassVar[str] = "tag_index.html"
 
     tags: tuple[TagRow, ...]
+
+
+# -- Reading indexes ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RecapsIndexContext(PageContext):
+    """``/recaps/``: every recap, by the year it is filed under, newest first."""
+
+    family: ClassVar[str] = "index"
+    template: ClassVar[str] = "recaps_index.html"
+
+    years: tuple[tuple[int | None, tuple[RecapCard, ...]], ...]
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class TalkLine:
+    """A talk as one line of the ``/talks/`` index."""
+
+    page: str
+    title: str
+    kind: str
+    speakers: str
+    video: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TalksOfConference:
+    conference: ConferenceRow
+    talks: tuple[TalkLine, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TalksIndexContext(PageContext):
+    """``/talks/``: every talk by conference."""
+
+    family: ClassVar[str] = "index"
+    template: ClassVar[str] = "talks_index.html"
+
+    conferences: tuple[TalksOfConference, ...]
+    count: int

@@ -36,12 +36,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
+from markupsafe import Markup
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util import logging
 from sphinx.util.display import status_iterator
 from sphinx.util.osutil import relative_uri
 from sphinx.util.parallel import ParallelTasks, parallel_available
 
+from conference_recaps.abstracts import render_abstract
 from conference_recaps.fingerprint import code_fingerprint
 from conference_recaps.text import kind_label, long_date
 from conference_recaps.urls import catalogue_page, index_page, safe_url
@@ -62,6 +64,8 @@ TEMPLATES = Path(__file__).parent.parent / "templates"
 STATE_VERSION = 1
 #: Builders whose output is one HTML file per page name.
 HTML_BUILDERS = frozenset({"html", "dirhtml"})
+#: Keeps a page out of search engines (redirects and notices of withdrawn entries).
+NOINDEX = '<meta name="robots" content="noindex">\n'
 #: Below this many pages, forking workers costs more than it saves.
 PARALLEL_THRESHOLD = 200
 
@@ -104,9 +108,16 @@ def body_environment() -> jinja2.Environment:
     env.filters["long_date"] = long_date
     env.filters["kind_label"] = kind_label
     env.filters["paragraphs"] = paragraphs
+    env.filters["abstract"] = abstract_html
     env.globals["catalogue_page"] = catalogue_page
     env.globals["index_page"] = index_page
     return env
+
+
+def abstract_html(text: str | None, title: str = "", speakers: Any = ()) -> Markup:
+    """An abstract as safe HTML; ``speakers`` are ``(page, name)`` pairs or names."""
+    names = [s[1] if isinstance(s, tuple | list) else str(s) for s in speakers]
+    return render_abstract(text, title=title, speakers=names)
 
 
 def paragraphs(text: str | None) -> list[str]:
@@ -134,10 +145,24 @@ class Renderer:
 
         return url
 
+    def file_url_function(self, pagename: str) -> Callable[[str], str]:
+        """Links to output files that are not pages (``conferences/<id>/calendar.ics``)."""
+        base = self.builder.get_target_uri(pagename)
+
+        def file_url(path: str) -> str:
+            return relative_uri(base, path)
+
+        return file_url
+
     def body(self, page: Page) -> str:
+        if not page.template:
+            return ""
         template = self.jinja.get_template(page.template)
         return template.render(
-            page.context.template_names(), page=page, url=self.url_function(page.name)
+            page.context.template_names(),
+            page=page,
+            url=self.url_function(page.name),
+            file_url=self.file_url_function(page.name),
         )
 
     def context(self, page: Page) -> dict[str, Any]:
@@ -160,10 +185,11 @@ class Renderer:
         for key, neighbour in zip(("prev", "next"), page.context.neighbours(), strict=True):
             if neighbour is not None:
                 ctx[key] = {"link": url(neighbour.page), "title": html.escape(neighbour.title)}
+        ctx.update(page.context.theme_names(url, str(self.builder.config.html_baseurl or "")))
         return ctx
 
     def write(self, page: Page) -> None:
-        self.builder.handle_page(page.name, self.context(page), "page.html")
+        self.builder.handle_page(page.name, self.context(page), page.context.layout)
 
     def write_chunk(self, pages: Sequence[Page]) -> int:
         for page in pages:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from conference_recaps.config import get_config
 from conference_recaps.pages.generate import TEMPLATES, body_environment, digest
-from conference_recaps.urls import catalogue_page, index_page
+from conference_recaps.urls import RECAPS_INDEX, catalogue_page, index_page
 
 if TYPE_CHECKING:
     from sphinx.builders import Builder
@@ -62,7 +62,12 @@ class Sidebar:
         self.builder = builder
         self.jinja = body_environment()
         self.root_doc = env.config.root_doc
-        self.contributor_docs = self._contributor_docs(env)
+        settings = get_config(env.config)
+        self.guide_doc = settings.guide if settings.guide in env.all_docs else None
+        #: The contributor guide's pages: they get the guide's navigation, not the reader's.
+        self.guide_pages = self._descendants(env, self.guide_doc) if self.guide_doc else set()
+        self.guide = self._guide_tree(env)
+        self.about = self._about_docs(env)
         self.latest = [{"doc": r.docname, "title": r.title} for r in site.recaps[:LATEST_RECAPS]]
         # Only years with a conference: a year of recaps alone is under Browse > Years.
         self.years = [
@@ -81,39 +86,79 @@ class Sidebar:
         }
         self.home_title = site.doc_title(self.root_doc)
         self._year_html: dict[int, str] = {}
+        guide_home = (
+            {"doc": self.guide_doc, "title": self.site.doc_title(self.guide_doc)}
+            if self.guide_doc
+            else None
+        )
+        self._guide_base = self._render(
+            "sidebar_guide.html",
+            home={"doc": self.root_doc, "title": self.home_title},
+            guide_home=guide_home,
+            guide=self.guide,
+        )
         self._base = self._render(
             "sidebar.html",
             home={"doc": self.root_doc, "title": self.home_title},
             years=self.years,
             latest=self.latest,
             more_recaps=len(site.recaps) > LATEST_RECAPS,
+            all_recaps=RECAPS_INDEX,
             indexes=[
+                {"page": index_page("talk"), "title": "All talks"},
+                {"page": RECAPS_INDEX, "title": "All recaps"},
                 {"page": index_page("conference"), "title": "All conferences"},
                 {"page": index_page("speaker"), "title": "Speakers"},
                 {"page": index_page("year"), "title": "Years"},
                 {"page": index_page("tag"), "title": "Tags"},
             ],
-            docs=self.contributor_docs,
+            about=self.about,
+            guide_home=guide_home,
             year_slot=_year_slot,
         )
 
-    def _contributor_docs(self, env: BuildEnvironment) -> list[dict[str, Any]]:
-        """The root document's toctree entries that are not recaps, with their children."""
+    def _descendants(self, env: BuildEnvironment, docname: str) -> set[str]:
+        found, todo = {docname}, [docname]
+        while todo:
+            for child in env.toctree_includes.get(todo.pop(), []):
+                if child not in found and child in env.all_docs:
+                    found.add(child)
+                    todo.append(child)
+        return found
+
+    def _guide_tree(self, env: BuildEnvironment) -> list[dict[str, Any]]:
+        """The guide's pages, two levels deep, for the guide's own navigation."""
+        if self.guide_doc is None:
+            return []
+        return [
+            {
+                "doc": child,
+                "title": self.site.doc_title(child),
+                "children": [
+                    {"doc": grandchild, "title": self.site.doc_title(grandchild)}
+                    for grandchild in env.toctree_includes.get(child, [])
+                    if grandchild in env.all_docs
+                ],
+            }
+            for child in env.toctree_includes.get(self.guide_doc, [])
+            if child in env.all_docs
+        ]
+
+    def _about_docs(self, env: BuildEnvironment) -> list[dict[str, Any]]:
+        """The root document's other toctree entries: not recaps, not the guide."""
         recaps = self.site.recap_by_doc
         recaps_dir = get_config(env.config).recaps_dir.strip("/") + "/"
-        docs = []
-        for docname in env.toctree_includes.get(self.root_doc, []):
-            if docname in recaps or docname.startswith(recaps_dir) or docname not in env.all_docs:
-                continue
-            children = [
-                {"doc": child, "title": self.site.doc_title(child)}
-                for child in env.toctree_includes.get(docname, [])
-                if child in env.all_docs
-            ]
-            docs.append(
-                {"doc": docname, "title": self.site.doc_title(docname), "children": children}
-            )
-        return docs
+        return [
+            {"doc": docname, "title": self.site.doc_title(docname)}
+            for docname in env.toctree_includes.get(self.root_doc, [])
+            if docname not in recaps
+            and not docname.startswith(recaps_dir)
+            and docname in env.all_docs
+            and docname not in self.guide_pages
+        ]
+
+    def is_guide(self, pagename: str) -> bool:
+        return pagename in self.guide_pages
 
     def _url(self, target: str) -> str:
         return _ROOT + self.builder.get_target_uri(target)
@@ -129,7 +174,10 @@ class Sidebar:
             len(self.site.recaps) > LATEST_RECAPS,
             self.years,
             self.conferences_of_year,
-            self.contributor_docs,
+            self.guide_doc,
+            self.guide,
+            self.about,
+            self.site.doc_title(self.guide_doc) if self.guide_doc else "",
         )
 
     def year_html(self, year: int) -> str:
@@ -142,8 +190,11 @@ class Sidebar:
         return html
 
     def html(self, content_root: str, current: tuple[str, ...], year: int | None) -> str:
-        """The sidebar of one page: its year open, it and its parents marked current."""
-        html = self._base
+        """The sidebar of one page: its year open, it and its parents marked current.
+
+        The contributor guide's pages get the guide's navigation instead.
+        """
+        html = self._guide_base if current and self.is_guide(current[0]) else self._base
         if year is not None:
             html = html.replace(_year_slot(year), self.year_html(year), 1)
         for pagename in current:

@@ -14,13 +14,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from conference_recaps.catalogue.model import talk_order, talk_year
+from conference_recaps.config import get_config
 from conference_recaps.domain import get_catalogue, get_domain, recap_metas
+from conference_recaps.excerpts import image_path
+from conference_recaps.frontmatter import filed_year
 from conference_recaps.urls import tag_slug
 
 if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
     from conference_recaps.catalogue.model import Catalogue, Talk
+    from conference_recaps.excerpts import Excerpt
     from conference_recaps.frontmatter import RecapMeta
 
 
@@ -35,6 +39,13 @@ class RecapInfo:
     authors: tuple[str, ...]
     tags: tuple[str, ...]
     kind: str
+    #: The recap's first lines (or its description), for cards.
+    excerpt: str = ""
+    #: Its first photo in the output (``_images/...``), for cards and link previews.
+    image: str | None = None
+    image_alt: str = ""
+    #: The year it is filed under (see :func:`~conference_recaps.frontmatter.filed_year`).
+    year: int | None = None
 
     def sort_key(self) -> tuple[str, str]:
         """Newest first when sorted in reverse."""
@@ -62,7 +73,9 @@ class Credit:
     license: str | None
 
 
-def _recap_info(docname: str, meta: RecapMeta) -> RecapInfo:
+def _recap_info(
+    docname: str, meta: RecapMeta, excerpt: Excerpt | None, env: BuildEnvironment
+) -> RecapInfo:
     return RecapInfo(
         docname=docname,
         title=meta.title,
@@ -71,6 +84,10 @@ def _recap_info(docname: str, meta: RecapMeta) -> RecapInfo:
         authors=meta.authors,
         tags=meta.tags,
         kind=meta.kind.value,
+        excerpt=excerpt.text if excerpt else "",
+        image=image_path(env, excerpt),
+        image_alt=excerpt.image_alt if excerpt else "",
+        year=filed_year(meta, get_catalogue(env)),
     )
 
 
@@ -79,14 +96,20 @@ class Site:
 
     def __init__(self, env: BuildEnvironment) -> None:
         self.catalogue: Catalogue = get_catalogue(env)
+        settings = get_config(env.config)
+        #: Whether cards and talk pages show the video host's thumbnails.
+        self.thumbnails: bool = settings.video_thumbnails
+        #: The contributor guide's first page, where pages say "see the contributor guide".
+        self.guide: str | None = settings.guide if settings.guide in env.all_docs else None
         domain = get_domain(env)
+        excerpts = domain.table("excerpts")
         self.titles: dict[str, str] = {
             docname: title.astext() for docname, title in env.titles.items()
         }
         recaps = [
-            _recap_info(docname, meta)
+            _recap_info(docname, meta, excerpts.get(docname), env)
             for docname, meta in recap_metas(env).items()
-            if docname in env.all_docs
+            if docname in env.all_docs and meta.withdrawn is None  # withdrawn: in no listing
         ]
         #: Every recap, newest first.
         self.recaps: list[RecapInfo] = sorted(recaps, key=RecapInfo.sort_key, reverse=True)
@@ -98,7 +121,7 @@ class Site:
             conference = self.catalogue.conferences.get(recap.conference or "")
             if conference is not None:
                 self.recaps_of_conference[conference.id].append(recap)
-            year = conference.year if conference else recap.date.year if recap.date else None
+            year = recap.year or (recap.date.year if recap.date else None)
             if year is not None:
                 self.recaps_of_year[year].append(recap)
             for tag in recap.tags:

@@ -12,13 +12,12 @@ from typing import TYPE_CHECKING
 
 from conference_recaps.pages.contexts import (
     ConferenceTalks,
-    PlaceLink,
+    RecapCard,
     SpeakerFacts,
     SpeakerIndexContext,
     SpeakerPageContext,
     SpeakerRow,
     TalkSummary,
-    place_links,
 )
 from conference_recaps.pages.generate import Page
 from conference_recaps.urls import catalogue_page, index_page
@@ -35,16 +34,16 @@ def speaker_pages(site: Site) -> Iterator[Page]:
         talks = catalogue.talks_of_speaker(speaker.id)
         by_conference: defaultdict[str, list[TalkSummary]] = defaultdict(list)
         for talk in talks:
-            by_conference[talk.conference].append(TalkSummary.of(site, talk))
+            by_conference[talk.conference].append(TalkSummary.of(site, talk, speaker=speaker.id))
         conferences = sorted(
             (c for c in by_conference if c in catalogue.conferences),
             key=lambda c: catalogue.conferences[c].start,
             reverse=True,
         )
-        mentions: dict[str, PlaceLink] = {}
+        mentions: dict[str, RecapCard] = {}
         for kind, ident in [("speaker", speaker.id)] + [("talk", t.id) for t in talks]:
-            for place in place_links(site, kind, ident):
-                mentions.setdefault(place.doc, place)
+            for card in RecapCard.of_places(site, kind, ident):
+                mentions.setdefault(card.doc, card)
         yield Page(
             name=catalogue_page("speaker", speaker.id),
             title=speaker.name,
@@ -52,7 +51,7 @@ def speaker_pages(site: Site) -> Iterator[Page]:
                 speaker=SpeakerFacts(
                     id=speaker.id,
                     name=speaker.name,
-                    aliases=tuple(speaker.aliases),
+                    aliases=speaker.public_aliases,
                     url=speaker.url,
                 ),
                 talk_count=len(talks),

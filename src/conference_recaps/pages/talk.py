@@ -1,11 +1,14 @@
 """Talk pages, ``/talks/<conference-id>/<slug>/``: one per talk of the catalogue.
 
 A talk page shows the title, speakers, conference, date, kind, tags, the abstract
-(escaped, paragraphs kept), the video and slides links, every recap that mentions the
-talk (linking to the card or link itself), and the previous and next talk of the same
-conference. Everything shown is in the page's context, so a change to any of it (a
-speaker renamed, a neighbour retitled, a recap that starts mentioning the talk) rewrites
-the page, and nothing else does.
+(Markdown made safe by :func:`conference_recaps.abstracts.render_abstract`), the video
+and slides links, every recap that mentions the talk (linking to the card or link
+itself), the previous and next talk of the same conference, the video's chapters (each
+a link to the video at that moment, where the host has such links; ``chapters.html``)
+and up to six related talks as cards (:mod:`conference_recaps.catalogue.related`,
+``related.html``). Everything shown is in the page's context, so a change to any of it
+(a speaker renamed, a related talk retitled, a recap that starts mentioning the talk)
+rewrites the page, and nothing else does.
 """
 
 from __future__ import annotations
@@ -13,14 +16,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from conference_recaps.pages.contexts import (
+    ChapterRow,
     ConferenceRef,
     Link,
+    RecapCard,
+    RelatedCard,
     TalkFacts,
     TalkPageContext,
-    place_links,
     speaker_links,
 )
 from conference_recaps.pages.generate import Page
+from conference_recaps.pages.video import video_of
 from conference_recaps.urls import catalogue_page
 
 if TYPE_CHECKING:
@@ -46,6 +52,7 @@ def talk_pages(site: Site) -> Iterator[Page]:
                 name=catalogue_page("talk", talk.id),
                 title=talk.title,
                 context=TalkPageContext(
+                    video=video_of(talk.video, thumbnails=site.thumbnails),
                     talk=TalkFacts(
                         id=talk.id,
                         title=talk.title,
@@ -63,8 +70,12 @@ def talk_pages(site: Site) -> Iterator[Page]:
                         location=conference.location,
                     ),
                     year=site.year_of(talk),
-                    mentions=place_links(site, "talk", talk.id),
+                    mentions=RecapCard.of_places(site, "talk", talk.id),
                     prev=_link(before),
                     next=_link(after),
+                    chapters=tuple(ChapterRow.of(site, talk, c) for c in talk.chapters),
+                    related=tuple(
+                        RelatedCard.of(site, other) for other in catalogue.related_talks(talk.id)
+                    ),
                 ),
             )

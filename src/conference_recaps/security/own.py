@@ -34,6 +34,11 @@ SCRIPT_FILES = frozenset(
         "_static/scripts/pydata-sphinx-theme.js",
         "_static/scripts/fontawesome.js",
         "_static/scripts/sphinx-book-theme.js",
+        # Added per page by pages/video.py (talk pages) and pages/__init__.py (conference
+        # pages), so the build-wide list does not hold them at check time.
+        "_static/vendor/lite-youtube-embed/lite-yt-embed.js",
+        "_static/recaps-video.js",
+        "_static/recaps-filter.js",
         # Pagefind's interface on the search page (discovery/search.py).
         "pagefind/pagefind-ui.js",
         "pagefind/pagefind.js",
@@ -52,6 +57,12 @@ INLINE_SCRIPTS = frozenset(
         # pydata-sphinx-theme: the light/dark mode before the page is painted.
         'document.documentElement.dataset.mode = localStorage.getItem("") || ""; '
         'document.documentElement.dataset.theme = localStorage.getItem("") || "";',
+        # The same, resolving "auto" before the first paint (templates/theme/layout.html,
+        # conference_recaps.assets: the theme's own script that does it is deferred).
+        '(function (root) { var mode = localStorage.getItem("") || ""; '
+        'var system = matchMedia("").matches ? "" : ""; root.dataset.mode = mode; '
+        'root.dataset.theme = localStorage.getItem("") || (mode === "" ? system : mode); '
+        "})(document.documentElement);",
         # Sphinx's layout: the page's name and a search option.
         "DOCUMENTATION_OPTIONS.pagename = '';",
         "DOCUMENTATION_OPTIONS.search_as_you_type = false;",

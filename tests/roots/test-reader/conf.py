@@ -1,0 +1,9 @@
+extensions = ["conference_recaps"]
+exclude_patterns = ["_build"]
+source_suffix = {".md": "markdown"}
+myst_enable_extensions = ["colon_fence"]
+html_theme = "sphinx_book_theme"
+html_sidebars = {"**": ["navbar-logo.html", "search-button-field.html", "recaps-sidebar-nav.html"]}
+project = "Reader Test"
+author = "Test Editors"
+recaps_base_url = "https://recaps.example.org/"
