@@ -556,6 +556,11 @@ def _read_talk_links(
         items = _items(found, "speakers")
         for speaker, item in zip(values["speakers"], items, strict=True):
             parsed.refs.append(("speakers", speaker, (item.line, item.column)))
+    # A chapter's speakers are references too, and count as referenced speakers.
+    for item in _chapter_speaker_nodes(found):
+        parsed.mentions += (item.value.strip(),)
+        if "chapters" in values:
+            parsed.refs.append(("speakers", item.value.strip(), (item.line, item.column)))
     if "date" in values:
         date_node = found["date"][1]
         parsed.date_at = (date_node.line, date_node.column)
@@ -565,6 +570,24 @@ def _read_talk_links(
 def _items(found: dict[str, tuple[ScalarNode, Node]], name: str) -> list[Node]:
     node = found.get(name, (None, None))[1]
     return node.items if isinstance(node, SeqNode) else []
+
+
+def _chapter_speaker_nodes(found: dict[str, tuple[ScalarNode, Node]]) -> Iterator[ScalarNode]:
+    """The scalar nodes of every speaker that a talk's chapters name."""
+    for chapter in _items(found, "chapters"):
+        if not isinstance(chapter, MapNode):
+            continue
+        for key, value in chapter.pairs():
+            if (
+                isinstance(key, ScalarNode)
+                and key.value == "speakers"
+                and isinstance(value, SeqNode)
+            ):
+                yield from (
+                    item
+                    for item in value.items
+                    if isinstance(item, ScalarNode) and not item.is_null
+                )
 
 
 def _talk_id(reader: Reader, node: Node, ident: str, values: dict[str, Any]) -> bool:
