@@ -210,10 +210,10 @@ class Catalogue:
     __slots__ = (
         "_by_conference",
         "_by_speaker",
-        "_related",
         "conferences",
         "files",
         "redirects",
+        "related_cache",
         "speakers",
         "talks",
         "withdrawn",
@@ -254,7 +254,9 @@ class Catalogue:
                 by_speaker[speaker_id].append(talk)
         self._by_conference = {k: tuple(v) for k, v in by_conference.items()}
         self._by_speaker = {k: tuple(v) for k, v in by_speaker.items()}
-        self._related: dict[str, tuple[str, ...]] | None = None
+        #: Related talks by talk id, filled once by :func:`.related.related_talks`; kept
+        #: here so it is pickled with the environment and not computed again.
+        self.related_cache: dict[str, tuple[str, ...]] | None = None
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Catalogue):
@@ -328,20 +330,6 @@ class Catalogue:
     def talks_of_speaker(self, speaker_id: str) -> tuple[Talk, ...]:
         """The speaker's talks across all conferences, by date then title."""
         return self._by_speaker.get(speaker_id, ())
-
-    def related_talks(self, talk_id: str) -> tuple[Talk, ...]:
-        """Up to six talks to read next (:mod:`.related`), computed for every talk at once.
-
-        Kept with the catalogue, so it is pickled with the environment and a rebuild that
-        reuses the catalogue does not compute it again.
-        """
-        if self._related is None:
-            # Imported here: related.py needs this module's classes only for typing.
-            from conference_recaps.catalogue.related import RelatedTalks  # noqa: PLC0415
-
-            everything = RelatedTalks(self).all()
-            self._related = {k: tuple(t.id for t in v) for k, v in everything.items()}
-        return tuple(self.talks[i] for i in self._related.get(talk_id, ()))
 
     def select(
         self,

@@ -168,3 +168,12 @@ class RelatedTalks:
     def all(self) -> dict[str, tuple[Talk, ...]]:
         """Every indexed talk's related talks, by talk id."""
         return {talk.id: self.related(talk) for talk in self.talks}
+
+
+def related_talks(catalogue: Catalogue, talk_id: str) -> tuple[Talk, ...]:
+    """Up to six talks to read next, computed for every talk at once and kept with the
+    catalogue (a rebuild that reuses the pickled catalogue does not compute it again)."""
+    if catalogue.related_cache is None:
+        everything = RelatedTalks(catalogue).all()
+        catalogue.related_cache = {k: tuple(t.id for t in v) for k, v in everything.items()}
+    return tuple(catalogue.talks[i] for i in catalogue.related_cache.get(talk_id, ()))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from conference_recaps.catalogue.related import related_talks
 from conference_recaps.pages.contexts import (
     ChapterRow,
     ConferenceRef,
@@ -75,7 +76,7 @@ def talk_pages(site: Site) -> Iterator[Page]:
                     next=_link(after),
                     chapters=tuple(ChapterRow.of(site, talk, c) for c in talk.chapters),
                     related=tuple(
-                        RelatedCard.of(site, other) for other in catalogue.related_talks(talk.id)
+                        RelatedCard.of(site, other) for other in related_talks(catalogue, talk.id)
                     ),
                 ),
             )
