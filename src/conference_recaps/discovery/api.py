@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.util import logging
 
-from conference_recaps.catalogue.model import talk_order, talk_speakers
+from conference_recaps.catalogue.model import Speaker, talk_order, talk_speakers
 from conference_recaps.catalogue.schema import CONFERENCE, SPEAKER, TALK, EntrySpec, field_schema
 from conference_recaps.discovery.outputs import IncrementalFiles
 from conference_recaps.discovery.site import base_url, page_url
@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
 
-    from conference_recaps.catalogue.model import Catalogue, Conference, Entry, Speaker, Talk
+    from conference_recaps.catalogue.model import Catalogue, Conference, Entry, Talk
 
 logger = logging.getLogger(__name__)
 
@@ -121,6 +121,10 @@ class Records:
         cached = self._cache.get(key)
         if cached is None:
             cached = {field.name: _plain(getattr(entry, field.name)) for field in spec.fields}
+            if isinstance(entry, Speaker):
+                # A name the person no longer uses (public: false) is kept for matching
+                # imports only: never published, here as on the pages (issue 18).
+                cached["aliases"] = list(entry.public_aliases)
             cached["url"] = page_url(self.builder, page)
             cached["api"] = self.base + api
             self._cache[key] = cached

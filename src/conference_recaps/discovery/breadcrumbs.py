@@ -134,7 +134,8 @@ def _add_breadcrumb_list(
 ) -> None:
     """The trail as JSON-LD, after the page's own structured data."""
     steps = context.pop("recaps_breadcrumb_trail", None)
-    if steps and "metatags" in context:
+    # A noindex page (a withdrawn entry's notice, a redirect) carries no structured data.
+    if steps and "metatags" in context and "noindex" not in context["metatags"]:
         data = breadcrumb_list([(name, page_url(app.builder, page)) for name, page in steps])
         context["metatags"] += script_tag(data) + "\n"
 
