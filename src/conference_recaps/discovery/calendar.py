@@ -60,6 +60,12 @@ def _text(value: str) -> str:
     return _CONTROL.sub("", value)
 
 
+def _line(value: str) -> str:
+    """One line: a name or title with a line break would otherwise break the file
+    (icalendar refuses unescaped line breaks in properties it does not escape)."""
+    return " ".join(_text(value).split())
+
+
 def _stamp(day: datetime.date) -> datetime.datetime:
     return datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.UTC)
 
@@ -80,7 +86,7 @@ def talk_event(
     event.add("uid", f"{talk.id}@{UID_DOMAIN}")
     event.add("dtstamp", _stamp(talk.date))
     _all_day(event, talk.date, talk.date)
-    event.add("summary", _text(talk.title))
+    event.add("summary", _line(talk.title))
     url = page_url(builder, catalogue_page("talk", talk.id))
     event.add("url", url)
     names = speaker_names(catalogue, talk)
@@ -93,7 +99,7 @@ def talk_event(
     lines.append(url)
     event.add("description", _text("\n\n".join(lines)))
     if conference.location:
-        event.add("location", _text(conference.location))
+        event.add("location", _line(conference.location))
     if talk.tags:
         event.add("categories", list(talk.tags))
     return event
@@ -108,17 +114,17 @@ def conference_calendar(
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     page = page_url(builder, catalogue_page("conference", conference.id))
-    calendar.add("name", _text(conference.name))  # RFC 7986
-    calendar.add("x-wr-calname", _text(conference.name))  # what Apple and Google read
+    calendar.add("name", _line(conference.name))  # RFC 7986
+    calendar.add("x-wr-calname", _line(conference.name))  # what Apple and Google read
     calendar.add("url", page)
     whole = icalendar.Event()
     whole.add("uid", f"{conference.id}@{UID_DOMAIN}")
     whole.add("dtstamp", _stamp(conference.start))
     _all_day(whole, conference.start, conference.end)
-    whole.add("summary", _text(conference.name))
+    whole.add("summary", _line(conference.name))
     whole.add("url", page)
     if conference.location:
-        whole.add("location", _text(conference.location))
+        whole.add("location", _line(conference.location))
     whole.add("description", _text(conference.description or conference.name) + f"\n\n{page}")
     calendar.add_component(whole)
     for talk in catalogue.talks_of_conference(conference.id):
