@@ -40,7 +40,7 @@ from conference_recaps.discovery.site import (
 )
 from conference_recaps.domain import recap_metas
 from conference_recaps.pages.site import Site
-from conference_recaps.urls import FOLDERS, catalogue_page, index_page
+from conference_recaps.urls import FOLDERS, RECAPS_INDEX, catalogue_page, index_page
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -124,6 +124,8 @@ def catalogue_pages(site: Site) -> Iterator[tuple[str, Date | None]]:
         yield catalogue_page("tag", slug), date
     for kind in FOLDERS:
         yield index_page(kind), _latest(*family[kind])
+    # The /recaps/ index (pages/listings.py) changes when the newest recap does.
+    yield RECAPS_INDEX, _latest(*recap_dates.values())
 
 
 def document_dates(app: Sphinx) -> dict[str, Date | None]:
