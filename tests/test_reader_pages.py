@@ -247,3 +247,14 @@ def test_cards_are_drawn_again_only_when_what_they_show_changed(tmp_path: Path) 
     )
     fourth = build()
     assert fourth["site.png"] != third["site.png"]
+
+
+def test_a_talk_page_marks_its_year_without_listing_the_years_conferences(site: Path) -> None:
+    """The sidebar's year lists are on conference and year pages only (issue 17: page size)."""
+    talk = soup(site, AWAIT).select_one("nav.recaps-nav")
+    assert talk is not None
+    assert talk.select(".recaps-nav-year") == []
+    assert [a.get_text() for a in talk.select("li.current > a")] == ["2019"]
+    conference = soup(site, CONFERENCE).select_one("nav.recaps-nav")
+    assert conference is not None
+    assert "DjangoCon US 2019" in conference.select_one(".recaps-nav-year").get_text()

@@ -301,7 +301,10 @@ class TalkPageContext(PageContext):
     related: tuple[RelatedCard, ...] = ()
 
     def sidebar_place(self) -> tuple[tuple[str, ...], int | None]:
-        return (self.conference.page,), self.year
+        # The year is marked, not opened: a year of pyvideo.org lists up to 80 conferences,
+        # which made the sidebar 40 % of every talk page. The breadcrumbs above the title
+        # lead to the talk's conference and year (issue 17).
+        return ((catalogue_page("year", self.year),) if self.year else ()), None
 
     def neighbours(self) -> tuple[Link | None, Link | None]:
         return self.prev, self.next
