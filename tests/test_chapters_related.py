@@ -96,6 +96,8 @@ def test_youtube_chapters_start_the_video_with_t(site: Path) -> None:
         "../../../speakers/cai-coder/"
     ]
     assert second.select_one("time")["datetime"] == "PT324S"
+    # What recaps-video.js starts the page's player at (tests/browser/ clicks it).
+    assert second.select_one("a.recaps-chapter-time")["data-start"] == "324"
 
 
 def test_vimeo_chapters_use_the_fragment(site: Path) -> None:
