@@ -10,6 +10,7 @@ import pytest
 from sphinx.testing.util import SphinxTestApp
 
 from pages_helpers import soup
+from quality.guide_mentions import site_mentions
 from reader_helpers import ROOT, build_reader
 
 if TYPE_CHECKING:
@@ -247,3 +248,10 @@ def test_cards_are_drawn_again_only_when_what_they_show_changed(tmp_path: Path) 
     )
     fourth = build()
     assert fourth["site.png"] != third["site.png"]
+
+
+def test_every_mention_of_the_guide_is_a_link_to_it(site: Path) -> None:
+    """Issue 14: "see the contributor guide" is always a link (the real site: test_guide_links)."""
+    _, found = site_mentions(site)
+    assert not [m for m in found if not m.linked], "\n".join(map(str, found))
+    assert [m.page for m in found] == ["index.html"]  # "The contributor guide shows how..."
