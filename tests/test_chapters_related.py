@@ -59,6 +59,7 @@ def test_related_cards_show_a_thumbnail_or_the_kind(site: Path) -> None:
     image = lightning.select_one("img.recaps-thumb")
     assert image["src"] == "https://i.ytimg.com/vi/abcdefghijk/mqdefault.jpg"
     assert image["alt"] == ""  # decorative: the title says what the card is
+    assert image["aria-hidden"] == "true"  # as the other cards' thumbnails
     assert image["loading"] == "lazy"
     assert (
         lightning.select_one(".recaps-card-meta")
