@@ -1266,7 +1266,9 @@ def _check_front_matter(outdir: Path, stem: str, attack: Attack, baseline: Basel
         expected = long if "description" in what else p
         if [plain(v) for v in values] != [plain(expected)]:
             problems.append(f"{page}: {what} {[v[:60] for v in values]!r}")
-    based_on = [b["isBasedOn"] for b in jsonld_blocks(soup) if isinstance(b, dict) and "isBasedOn" in b]
+    based_on = [
+        b["isBasedOn"] for b in jsonld_blocks(soup) if isinstance(b, dict) and "isBasedOn" in b
+    ]
     if based_on != [[url_form(attack.payload)]]:
         problems.append(f"{page}: JSON-LD isBasedOn {str(based_on)[:80]!r}")
     year = f"years/{front_matter_year(stem)}.html"

@@ -59,6 +59,7 @@ def test_related_cards_show_a_thumbnail_or_the_kind(site: Path) -> None:
     image = lightning.select_one("img.recaps-thumb")
     assert image["src"] == "https://i.ytimg.com/vi/abcdefghijk/mqdefault.jpg"
     assert image["alt"] == ""  # decorative: the title says what the card is
+    assert image["aria-hidden"] == "true"  # as the other cards' thumbnails
     assert image["loading"] == "lazy"
     assert (
         lightning.select_one(".recaps-card-meta")
@@ -96,6 +97,8 @@ def test_youtube_chapters_start_the_video_with_t(site: Path) -> None:
         "../../../speakers/cai-coder/"
     ]
     assert second.select_one("time")["datetime"] == "PT324S"
+    # What recaps-video.js starts the page's player at (tests/browser/ clicks it).
+    assert second.select_one("a.recaps-chapter-time")["data-start"] == "324"
 
 
 def test_vimeo_chapters_use_the_fragment(site: Path) -> None:

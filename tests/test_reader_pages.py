@@ -10,6 +10,7 @@ import pytest
 from sphinx.testing.util import SphinxTestApp
 
 from pages_helpers import soup
+from quality.guide_mentions import site_mentions
 from reader_helpers import ROOT, build_reader
 
 if TYPE_CHECKING:
@@ -258,3 +259,10 @@ def test_a_talk_page_marks_its_year_without_listing_the_years_conferences(site: 
     conference = soup(site, CONFERENCE).select_one("nav.recaps-nav")
     assert conference is not None
     assert "DjangoCon US 2019" in conference.select_one(".recaps-nav-year").get_text()
+
+
+def test_every_mention_of_the_guide_is_a_link_to_it(site: Path) -> None:
+    """Issue 14: "see the contributor guide" is always a link (the real site: test_guide_links)."""
+    _, found = site_mentions(site)
+    assert not [m for m in found if not m.linked], "\n".join(map(str, found))
+    assert [m.page for m in found] == ["index.html"]  # "The contributor guide shows how..."

@@ -1,4 +1,4 @@
-"""The reader's side in a real browser: the phone menu, the video facades, the layout.
+"""The reader's side in a real browser: the phone menu, the video facades, chapters, the layout.
 
 Debian's chromium through Playwright, as ``test_search_browser.py`` starts it; only
 127.0.0.1 is reachable, every other request is recorded and aborted, so the tests prove
@@ -12,6 +12,7 @@ import functools
 import http.server
 import threading
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -133,6 +134,95 @@ def test_a_click_on_the_vimeo_facade_loads_the_player_with_dnt(phone: Tab, serve
     assert iframe.get_attribute("src") == (
         "https://player.vimeo.com/video/123456789?dnt=1&autoplay=1"
     )
+
+
+def chapter(seconds: int) -> str:
+    return f"#chapter-{seconds} a.recaps-chapter-time"
+
+
+def query(url: str) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(url).query)
+
+
+def test_a_chapter_click_plays_the_youtube_facade_from_its_time(phone: Tab, served: str) -> None:
+    """The player loads at the chapter (``start``), in view and focused; another reloads it."""
+    page = phone.page
+    page.goto(served + AWAIT)
+    page.wait_for_load_state("load")
+    page.locator(chapter(754)).click()
+    iframe = page.locator("lite-youtube iframe")
+    iframe.wait_for(state="attached")
+    src = iframe.get_attribute("src") or ""
+    assert src.startswith("https://www.youtube-nocookie.com/embed/d9BAUBEyFgM?")
+    assert query(src) == {
+        "rel": ["0"],
+        "start": ["754"],
+        "autoplay": ["1"],
+        "playsinline": ["1"],
+    }
+    assert page.url == served + AWAIT  # the page stayed
+    assert page.evaluate("document.activeElement.tagName") == "IFRAME"
+    player = page.locator("lite-youtube").bounding_box()
+    header = page.locator(".bd-header").bounding_box()
+    assert player is not None and header is not None
+    assert header["y"] + header["height"] <= player["y"] + 1  # not under the sticky header
+    assert player["y"] + player["height"] <= 844  # all of it on the screen
+
+    page.locator(chapter(3723)).click()
+    page.wait_for_function(
+        "document.querySelector('lite-youtube iframe').src.includes('start=3723')"
+    )
+    assert page.locator("lite-youtube iframe").count() == 1
+    assert page.locator(".recaps-video iframe").count() == 1
+    # The nocookie player each time, never YouTube's API script (see recaps-video.js).
+    assert not any("://www.youtube.com/" in url for url in phone.outside), phone.outside
+
+
+def test_a_chapter_click_plays_the_vimeo_facade_from_its_time(phone: Tab, served: str) -> None:
+    page = phone.page
+    page.goto(served + VIMEO)
+    page.wait_for_load_state("load")
+    page.locator(chapter(450)).click()
+    iframe = page.locator(".recaps-vimeo iframe")
+    iframe.wait_for(state="attached")
+    embed = "https://player.vimeo.com/video/123456789?dnt=1&autoplay=1"
+    assert iframe.get_attribute("src") == embed + "#t=450s"
+    assert page.evaluate("document.activeElement.tagName") == "IFRAME"
+    page.locator(chapter(0)).click()
+    page.wait_for_function(
+        "document.querySelector('.recaps-vimeo iframe').getAttribute('src').endsWith('#t=0s')"
+    )
+    assert page.locator(".recaps-vimeo iframe").count() == 1
+    assert page.url == served + VIMEO
+
+
+def test_a_chapter_is_a_link_to_the_host_without_javascript(browser: Any, served: str) -> None:
+    tab = Tab(browser, served, 1366, java_script_enabled=False)
+    try:
+        tab.page.goto(served + AWAIT)
+        with tab.page.expect_request(lambda r: "youtube.com/watch" in r.url) as request:
+            tab.page.locator(chapter(754)).click(no_wait_after=True)
+        assert request.value.url == "https://www.youtube.com/watch?v=d9BAUBEyFgM&t=754"
+    finally:
+        tab.close()
+
+
+def test_a_chapter_click_with_a_modifier_leaves_the_facade(browser: Any, served: str) -> None:
+    """Ctrl-click opens the host in a new tab, as on any link; the page's player stays."""
+    tab = Tab(browser, served, 1366)
+    try:
+        tab.page.goto(served + AWAIT)
+        tab.page.wait_for_load_state("load")
+        # Runs after the page's own listeners (on document): was the browser's default kept?
+        tab.page.evaluate(
+            "window.addEventListener('click', (e) => { window.kept = !e.defaultPrevented; })"
+        )
+        with tab.context.expect_page():
+            tab.page.locator(chapter(754)).click(modifiers=["Control"])
+        assert tab.page.evaluate("window.kept") is True
+        assert tab.page.locator("lite-youtube iframe").count() == 0
+    finally:
+        tab.close()
 
 
 @pytest.mark.parametrize("width", [390, 800])
