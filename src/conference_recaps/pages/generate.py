@@ -102,6 +102,8 @@ def body_environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        # Templates do not change during a build: no file check per page (theme.py).
+        auto_reload=False,
     )
     # A second guard behind the catalogue's and the directives' own checks.
     env.filters["http_url"] = safe_url
