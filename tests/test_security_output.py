@@ -262,3 +262,26 @@ def test_only_changed_files_are_checked_again(site: SphinxTestApp) -> None:
     shutil.copy(cache, cache.with_suffix(".bak"))
     check_output(site, None)
     assert cache.read_bytes() == cache.with_suffix(".bak").read_bytes()
+
+
+def test_forked_workers_find_what_one_process_finds(
+    site: SphinxTestApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full build's files are checked by ``-j N`` workers: the same hits, in order."""
+    from conference_recaps.security import output  # noqa: PLC0415
+
+    page = site.outdir / "recaps" / "review.html"
+    original = page.read_bytes()
+    try:
+        _replace(page, "</main>", "<script>alert(1)</script></main>")
+        files = [(path, relpath, (0, 0)) for path, relpath in output._written_files(site.outdir)]
+        own = output.SiteOwn.of(site)
+        alone = output._all_hits(files, own, 1)
+        monkeypatch.setattr(output, "PARALLEL_THRESHOLD", 1)
+        shared = output._all_hits(files, own, 2)
+    finally:
+        page.write_bytes(original)
+    assert shared == alone
+    assert [relpath for (_, relpath, _), hits in zip(files, shared, strict=True) if hits] == [
+        "recaps/review.html"
+    ]

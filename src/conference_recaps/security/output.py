@@ -32,6 +32,7 @@ doctrees), so a rebuild checks only what it rewrote.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import pickle
 import posixpath
 import re
@@ -41,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 import lxml.etree
 from sphinx.errors import SphinxError
+from sphinx.util.parallel import parallel_available
 
 from conference_recaps.diagnostics import Subtype, warn
 from conference_recaps.paths import DOWNLOAD_TYPES, IMAGE_TYPES
@@ -471,6 +473,39 @@ def _cache_path(app: Sphinx) -> Path:
     return Path(app.doctreedir) / f"recaps-output-check.{app.builder.name}.pickle"
 
 
+#: Below this many files, starting worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 2000
+_WORKER_SITE: SiteOwn | None = None
+
+
+def _check_chunk(files: list[tuple[Path, str]]) -> list[list[Hit]]:
+    assert _WORKER_SITE is not None
+    return [file_hits(path, relpath, _WORKER_SITE) for path, relpath in files]
+
+
+def _all_hits(
+    files: list[tuple[Path, str, tuple[int, int]]], site: SiteOwn, workers: int
+) -> list[list[Hit]]:
+    """The hits of each file, in order; a full build's files are shared among forked workers.
+
+    Parsing every page of a 37,000-page site is minutes of CPU (the profile in
+    docs/architecture.md); with ``-j N`` it is split as Sphinx splits writing.
+    """
+    pairs = [(path, relpath) for path, relpath, _ in files]
+    if workers <= 1 or len(pairs) < PARALLEL_THRESHOLD or not parallel_available:
+        return [file_hits(path, relpath, site) for path, relpath in pairs]
+    global _WORKER_SITE  # noqa: PLW0603 - read by the forked workers, set before they start
+    _WORKER_SITE = site
+    size = -(-len(pairs) // (workers * 8))
+    chunks = [pairs[start : start + size] for start in range(0, len(pairs), size)]
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            results = pool.map(_check_chunk, chunks)
+    finally:
+        _WORKER_SITE = None
+    return [hits for chunk in results for hits in chunk]
+
+
 def check_output(app: Sphinx, exception: BaseException | None) -> None:
     """Check every file the build wrote; report each problem and stop the build."""
     if exception is not None or app.builder.format != "html":
@@ -484,13 +519,17 @@ def check_output(app: Sphinx, exception: BaseException | None) -> None:
         passed = {}
     now_passed = {}
     failures: list[tuple[str, Hit]] = []
+    unchecked: list[tuple[Path, str, tuple[int, int]]] = []
     for path, relpath in _written_files(outdir):
         status = path.stat()
         stamp = (status.st_size, status.st_mtime_ns)
         if passed.get(relpath) == stamp:
             now_passed[relpath] = stamp
-            continue
-        hits = file_hits(path, relpath, site)
+        else:
+            unchecked.append((path, relpath, stamp))
+    for (_, relpath, stamp), hits in zip(
+        unchecked, _all_hits(unchecked, site, app.parallel), strict=True
+    ):
         if hits:
             failures += [(relpath, hit) for hit in hits]
         else:
