@@ -52,7 +52,7 @@ SEARCH_BODY = """\
 <h1>Search</h1>
 <noscript><p>Search runs in your browser and needs JavaScript.</p></noscript>
 <link rel="stylesheet" href="{bundle}pagefind-ui.css?v={version}" />
-<div id="recaps-search" class="recaps-search"></div>
+<div id="recaps-search" class="recaps-search" data-bundle="{bundle}"></div>
 <script defer src="{bundle}pagefind-ui.js?v={version}"></script>
 """
 # Pagefind's UI files change only with Pagefind's version, which makes their
@@ -194,6 +194,9 @@ def _mark_page(
     filters, meta = page_facets(app.env, pagename, subject)
     context["body"] = (
         f"<div data-pagefind-body>{facet_markup(filters, meta)}{context['body']}</div>"
+        # Where the indexed part ends, for the digest that decides which shard to
+        # re-index (pagefind/shards.py): text outside it, the sidebar, is not indexed.
+        "<!--/data-pagefind-body-->"
     )
     return None
 
