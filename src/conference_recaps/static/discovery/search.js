@@ -3,9 +3,9 @@
 // The index is in shards (discovery/pagefind/shards.py), each a Pagefind bundle under
 // pagefind/<shard>/; pagefind/shards.json lists them, the primary first. The others are
 // merged into it (mergeIndex): one query searches them all, results are ranked together
-// and filter counts are summed across them. Bundle URLs are made absolute from the
-// page's own address, so the site works under any prefix (Read the Docs previews) and
-// Pagefind's worker resolves them the same way.
+// and filter counts are summed across them. Bundle paths are resolved from the page's
+// own address, so the site works under any prefix (Read the Docs previews), and are
+// root-relative, so Pagefind's worker resolves them the same way.
 window.addEventListener("DOMContentLoaded", async () => {
   const element = document.getElementById("recaps-search");
   if (!element || typeof PagefindUI === "undefined") {
@@ -23,7 +23,9 @@ window.addEventListener("DOMContentLoaded", async () => {
   if (!shards.length) {
     return;
   }
-  const bundle = (name) => new URL(`${name}/`, root).href;
+  // Root-relative (/en/123/pagefind/<shard>/): Pagefind takes the site's base from it,
+  // so result links stay root-relative as they were with one bundle.
+  const bundle = (name) => new URL(`${name}/`, root).pathname;
   const ui = new PagefindUI({
     element: "#recaps-search",
     bundlePath: bundle(shards[0]),
