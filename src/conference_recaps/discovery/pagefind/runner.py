@@ -37,7 +37,7 @@ MANIFEST = "shards.json"
 UI_FILES = ("pagefind-ui.js", "pagefind-ui.css")
 #: How long indexing one shard may take before the build gives up on it.
 TIMEOUT = 900
-#: Shards indexed at once. Measured on two cores: see docs/architecture.md.
+#: Shards indexed at once; under load one or two made no difference (docs/architecture.md).
 JOBS = max(1, min(2, os.cpu_count() or 1))
 
 
