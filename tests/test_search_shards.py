@@ -17,7 +17,7 @@ import pytest
 from sphinx.testing.util import SphinxTestApp
 
 from conference_recaps.discovery.pagefind import shards
-from conference_recaps.discovery.pagefind.runner import BUNDLE_DIR, MANIFEST
+from conference_recaps.discovery.pagefind.runner import BUNDLE_DIR, MANIFEST, manifest
 from conference_recaps.discovery.pagefind.shards import IndexedContent, plan_shards
 
 ROOT = Path(__file__).parent / "roots" / "test-discovery"
@@ -40,6 +40,14 @@ def test_a_small_site_is_one_shard() -> None:
     pages = catalogue_pages(3, 10, 20)
     assert plan_shards(pages) == {"all": sorted(pages)}
     assert plan_shards([]) == {}
+
+
+def test_the_manifest_puts_the_primary_shard_first() -> None:
+    assert json.loads(manifest(["talks-2-1", "speakers-1-0", "pages"])) == {
+        "shards": ["pages", "speakers-1-0", "talks-2-1"]
+    }
+    assert json.loads(manifest(["all"])) == {"shards": ["all"]}
+    assert json.loads(manifest([])) == {"shards": []}  # a site with nothing to index
 
 
 def test_a_conference_and_its_talks_share_a_shard_and_speakers_have_their_own() -> None:

@@ -156,6 +156,8 @@ def _write_if_changed(path: Path, data: bytes) -> None:
 
 def manifest(shards: list[str]) -> bytes:
     """``shards.json``: the shards the search page loads, the primary first."""
+    if not shards:
+        return b'{"shards":[]}'
     primary = primary_shard(shards)
     ordered = [primary, *sorted(name for name in shards if name != primary)]
     return json.dumps({"shards": ordered}, separators=(",", ":")).encode()
