@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
+import time
 from io import StringIO
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import pytest
 from sphinx.testing.util import SphinxTestApp
 
 from conference_recaps.discovery.pagefind import shards
+from conference_recaps.discovery.pagefind.indexer import MODE_VARIABLE, IndexFiles
 from conference_recaps.discovery.pagefind.runner import BUNDLE_DIR, MANIFEST, manifest
 from conference_recaps.discovery.pagefind.shards import IndexedContent, plan_shards
 
@@ -213,3 +215,28 @@ def test_a_site_that_outgrows_one_shard_drops_the_old_one(
     assert sorted(entry.name for entry in root.iterdir()) == sorted(
         [*listed, MANIFEST, "pagefind-ui.css", "pagefind-ui.js"]
     )
+
+
+@pytest.mark.usefixtures("small_shards")
+def test_the_background_indexer_updates_only_the_edited_shards(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outdir = tmp_path / "build" / "dirhtml"
+    build(site, tmp_path / "build")
+    before = shard_mtimes(outdir)
+    replace(site / "talks.yaml", "Just Add Await:", "Just Add Await, Again:")
+    monkeypatch.setenv(MODE_VARIABLE, "background")
+
+    assert "search index: updating in the background" in build(site, tmp_path / "build")
+
+    files = IndexFiles(outdir, tmp_path / "build" / "doctrees", "dirhtml")
+    deadline = time.monotonic() + 120
+    while files.pending() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not files.pending(), files.log.read_text()
+    assert "(3 of 5 shards)" in files.log.read_text()
+    changed = {name for name, mtime in shard_mtimes(outdir).items() if before[name] != mtime}
+    assert len(changed) == 3
+    monkeypatch.delenv(MODE_VARIABLE)
+    build(site, tmp_path / "clean")
+    assert shard_files(outdir) == shard_files(tmp_path / "clean" / "dirhtml")
