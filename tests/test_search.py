@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -73,10 +74,12 @@ def test_lists_and_utility_pages_are_not_indexed(site: Path, page: str) -> None:
 
 
 def test_index_and_search_page_are_written(site: Path) -> None:
-    bundle = site / "pagefind"
-    assert (bundle / "pagefind-ui.js").is_file()
-    assert (bundle / "pagefind-entry.json").is_file()
-    assert list((bundle / "filter").iterdir())
+    root = site / "pagefind"
+    assert (root / "pagefind-ui.js").is_file()
+    # A small site is one shard; the search page loads the shards shards.json lists.
+    assert json.loads((root / "shards.json").read_text()) == {"shards": ["all"]}
+    assert (root / "all" / "pagefind-entry.json").is_file()
+    assert list((root / "all" / "filter").iterdir())
     assert not (site / "searchindex.js").exists()  # Sphinx's index is replaced
     soup = BeautifulSoup((site / "search/index.html").read_text(), "html.parser")
     assert soup.find(id="recaps-search") is not None
@@ -84,6 +87,7 @@ def test_index_and_search_page_are_written(site: Path) -> None:
     # Relative (works under any prefix), cache-busted by Pagefind's version.
     assert any(re.fullmatch(r"\.\./pagefind/pagefind-ui\.js\?v=\w{8}", s or "") for s in sources)
     assert any((s or "").startswith("../_static/discovery/search.js") for s in sources)
+    assert soup.find(id="recaps-search")["data-bundle"] == "../pagefind/"
 
 
 def test_facet_values_are_escaped() -> None:

@@ -49,9 +49,9 @@ def test_a_rebuild_without_changed_pages_keeps_the_index(tmp_path: Path) -> None
     site = tmp_path / "site"
     shutil.copytree(ROOT, site)
     first = build(site, tmp_path / "build")
-    assert "building the search index with Pagefind... done" in first
+    assert "building the search index with Pagefind (1 of 1 shards)... done" in first
     # Pagefind's own files (pagefind/reproducible.py rewrites the entry and the filter files).
-    fragments = sorted((tmp_path / "build" / "dirhtml" / BUNDLE_DIR / "fragment").iterdir())
+    fragments = sorted((tmp_path / "build" / "dirhtml" / BUNDLE_DIR / "all" / "fragment").iterdir())
     before = [path.stat().st_mtime_ns for path in fragments]
 
     second = build(site, tmp_path / "build")
@@ -71,11 +71,11 @@ def test_a_changed_page_rebuilds_the_index_as_a_clean_build_writes_it(tmp_path: 
     status = build(site, tmp_path / "incremental")
     build(site, tmp_path / "clean")
 
-    assert "building the search index with Pagefind... done" in status
+    assert "building the search index with Pagefind (1 of 1 shards)... done" in status
     incremental = bundle_files(tmp_path / "incremental" / "dirhtml")
     assert incremental == bundle_files(tmp_path / "clean" / "dirhtml")
     # Nothing of the swap is left behind.
-    leftovers = list((tmp_path / "incremental" / "dirhtml").glob(f"{BUNDLE_DIR}.*"))
+    leftovers = list((tmp_path / "incremental" / "dirhtml" / BUNDLE_DIR).glob("*.*-*"))
     assert leftovers == []
 
 
@@ -87,7 +87,7 @@ def test_a_missing_index_is_rebuilt_even_when_no_page_changed(tmp_path: Path) ->
 
     status = build(site, tmp_path / "build")
 
-    assert "building the search index with Pagefind... done" in status
+    assert "building the search index with Pagefind (1 of 1 shards)... done" in status
     assert (tmp_path / "build" / "dirhtml" / BUNDLE_DIR / "pagefind-ui.js").is_file()
 
 
@@ -173,4 +173,4 @@ def test_an_indexer_for_pages_since_changed_leaves_the_index_alone(tmp_path: Pat
 
     assert not files.pending()
     assert bundle_files(files.outdir) == live
-    assert list(files.outdir.glob(f"{BUNDLE_DIR}.*")) == []
+    assert list((files.outdir / BUNDLE_DIR).glob("*.*-*")) == []

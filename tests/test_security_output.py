@@ -176,7 +176,7 @@ PLANTS = {
         "a processing instruction <?xml-stylesheet>",
     ),
     "json": (
-        "pagefind/pagefind-entry.json",
+        "pagefind/all/pagefind-entry.json",
         lambda p: p.write_text('{"version": "1", "url": "javascript:alert(1)"}', "utf-8"),
         "a script or document URL in the JSON field 'url'",
     ),

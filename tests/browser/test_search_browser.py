@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import re
 import shutil
@@ -20,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from sphinx.testing.util import SphinxTestApp
+
+from conference_recaps.discovery.pagefind import shards
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -64,12 +67,19 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The test site, built and served at http://127.0.0.1:<port>/en/123/."""
+    """The test site, built and served at http://127.0.0.1:<port>/en/123/.
+
+    Its search index is split as a large site's is: shards of about one page (five
+    shards here), so every search below runs over merged shards.
+    """
     tmp = tmp_path_factory.mktemp("browser")
     shutil.copytree(ROOT, tmp / "src")
     app = SphinxTestApp("dirhtml", srcdir=tmp / "src")
     try:
-        app.build()
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(shards, "PAGES_PER_SHARD", 1)
+            app.build()
+        assert len(json.loads((app.outdir / "pagefind" / "shards.json").read_text())["shards"]) > 3
         assert "WARNING" not in app.warning.getvalue()
         webroot = tmp / "www"
         (webroot / PREFIX.strip("/")).parent.mkdir(parents=True)
@@ -135,6 +145,33 @@ def test_a_filter_narrows_the_results(page: Any, served: str) -> None:
     page.wait_for_function(f"document.querySelectorAll('.pagefind-ui__result').length < {before}")
     after = result_titles(page)
     assert after == ["Keynote: Ten Years of Hardware"]
+
+
+def test_one_query_finds_pages_of_several_shards_and_counts_filters_across_them(
+    page: Any, served: str
+) -> None:
+    # Amber Brown's talk (a conference's shard) and her page (a speakers' shard).
+    page.goto(served + "search/?q=Amber")
+    page.wait_for_function("document.querySelectorAll('.pagefind-ui__result-link').length >= 2")
+    hrefs = page.locator(".pagefind-ui__result-link").evaluate_all(
+        "links => links.map(link => link.getAttribute('href'))"
+    )
+    assert PREFIX + "talks/djangocon-us-2019/hardware/" in hrefs
+    assert PREFIX + "speakers/amber-brown/" in hrefs
+    # The type filter counts the talks of both conferences' shards and every speaker.
+    page.goto(served + "search/?q=async")
+    page.wait_for_selector(".pagefind-ui__result-title")
+    block = page.locator(
+        "details.pagefind-ui__filter-block",
+        has=page.locator("summary", has_text=re.compile(r"^Type$")),
+    )
+    if block.get_attribute("open") is None:
+        block.locator("summary").click()
+    labels = block.locator("label").all_inner_texts()
+    counts = dict(re.fullmatch(r"(.+?)\s*\((\d+)\)", label.strip()).groups() for label in labels)
+    assert set(counts) >= {"Talk", "Speaker", "Conference", "Recap"}
+    # Two talks in DjangoCon US 2019's shard, one in PyCon AU 2021's: summed.
+    assert int(counts["Talk"]) == 3
 
 
 def test_talk_page_json_ld_parses(page: Any, served: str) -> None:

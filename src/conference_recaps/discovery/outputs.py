@@ -87,13 +87,17 @@ class OutputDigests:
         if cached is not None and cached[0] == size and cached[1] == mtime:
             return cached[2]
         try:
-            with open(path, "rb") as f:  # noqa: PTH123 - also called with str paths
-                value = hashlib.file_digest(f, "blake2b").hexdigest()[:32]
+            value = self.content_digest(path)
         except OSError:
             self.known.pop(relpath, None)
             return None
         self.known[relpath] = (size, mtime, value)
         return value
+
+    def content_digest(self, path: Path | str) -> str:
+        """The digest of one file's content (a subclass may digest only a part of it)."""
+        with open(path, "rb") as f:  # noqa: PTH123 - also called with str paths
+            return hashlib.file_digest(f, "blake2b").hexdigest()[:32]
 
     def scan(self, suffix: str, *, skip: Iterable[str] = ()) -> dict[str, str]:
         """Every file under the root ending in ``suffix``: relative path -> digest.

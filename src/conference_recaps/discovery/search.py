@@ -6,11 +6,13 @@ wrapped in ``data-pagefind-body``, with hidden markers Pagefind reads as filters
 metadata (``speakers``, ``conference``, ``date``). Lists (the home page, archives,
 indexes) are left out so a search finds the entry itself, not every list it is on.
 
-After a successful HTML build, Pagefind indexes the output into ``<outdir>/pagefind/``
-(:mod:`.pagefind`), so ``make html``, ``make serve`` and Read the Docs all get it. The
-theme's search box leads to ``/search/``, which this module turns into Pagefind's UI
-(``?q=`` starts a search). Every path is relative, so the search also works on Read
-the Docs pull-request previews, served under another prefix.
+After a successful HTML build, Pagefind indexes the output into shards under
+``<outdir>/pagefind/`` (:mod:`.pagefind`; only the shards whose pages changed), so
+``make html``, ``make serve`` and Read the Docs all get it. The theme's search box
+leads to ``/search/``, which this module turns into Pagefind's UI (``?q=`` starts a
+search); its script merges the shards ``pagefind/shards.json`` lists. Every path is
+relative, so the search also works on Read the Docs pull-request previews, served
+under another prefix.
 
 Sphinx's own search index is not built: Pagefind replaces it, and indexing every page
 twice is what makes large sites slow.
@@ -52,7 +54,7 @@ SEARCH_BODY = """\
 <h1>Search</h1>
 <noscript><p>Search runs in your browser and needs JavaScript.</p></noscript>
 <link rel="stylesheet" href="{bundle}pagefind-ui.css?v={version}" />
-<div id="recaps-search" class="recaps-search"></div>
+<div id="recaps-search" class="recaps-search" data-bundle="{bundle}"></div>
 <script defer src="{bundle}pagefind-ui.js?v={version}"></script>
 """
 # Pagefind's UI files change only with Pagefind's version, which makes their
@@ -194,6 +196,9 @@ def _mark_page(
     filters, meta = page_facets(app.env, pagename, subject)
     context["body"] = (
         f"<div data-pagefind-body>{facet_markup(filters, meta)}{context['body']}</div>"
+        # Where the indexed part ends, for the digest that decides which shard to
+        # re-index (pagefind/shards.py): text outside it, the sidebar, is not indexed.
+        "<!--/data-pagefind-body-->"
     )
     return None
 

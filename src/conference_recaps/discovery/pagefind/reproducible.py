@@ -8,7 +8,8 @@ file (``pagefind.<hash>.pf_meta``) and ``pagefind-entry.json`` change with them
 (upstream: Pagefind/pagefind#638, "other files will still change, such as the
 filter/metadata indexes").
 
-After Pagefind has written the index, :func:`stabilise_bundle` puts those files in one
+After Pagefind has written a shard's bundle (:mod:`.runner` calls it before the swap,
+in the build and in the background indexer alike), :func:`stabilise_bundle` puts those files in one
 order: the values of each filter and the list of filters sorted by name, each file
 renamed after a hash of its new content (so a browser's cache is still busted by a real
 change, never by a rebuild), and the entry file pointed at the renamed metadata. The
@@ -24,13 +25,7 @@ import hashlib
 import json
 import struct
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-from conference_recaps.diagnostics import Subtype, warn
-from conference_recaps.discovery.pagefind.runner import BUNDLE_DIR
-
-if TYPE_CHECKING:
-    from sphinx.application import Sphinx
+from typing import Any
 
 #: Pagefind's files start with this signature once decompressed.
 SIGNATURE = b"pagefind_dcd"
@@ -196,20 +191,3 @@ def stabilise_bundle(bundle: Path) -> None:
     entry_path.write_text(
         json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
     )
-
-
-def stabilise_search_index(app: Sphinx, exception: BaseException | None) -> None:
-    if exception is not None or app.builder.format != "html":
-        return
-    bundle = Path(app.outdir) / BUNDLE_DIR
-    if not (bundle / "pagefind-entry.json").is_file():
-        return  # no index was built (its own warning says why)
-    try:
-        stabilise_bundle(bundle)
-    except FormatError as error:
-        warn(
-            f"the search index was left as Pagefind wrote it, so two builds may differ: "
-            f"{error}; update {__name__} for this Pagefind version",
-            Subtype.search,
-            location=None,
-        )
