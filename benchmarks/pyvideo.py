@@ -467,6 +467,7 @@ def main() -> int:
     parser.add_argument("--cpu", type=int, default=0, help="the core Pelican is pinned to")
     parser.add_argument("--keep", action="store_true", help="keep the site's folder")
     options = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[attr-defined]  # progress in logs
     now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     load = " ".join(f"{value:.2f}" for value in os.getloadavg())
     commit = git(REPOSITORY, "log", "-1", "--format=%h %s") or "unknown"
