@@ -62,8 +62,17 @@ N ?= 500 2000 8000
 bench: $(STAMP)  ## Time full and incremental builds of synthetic sites (N="500 2000" for a quick run).
 	$(BIN)/python benchmarks/site.py --compare-jobs --talks $(N)
 
-bench-pyvideo: $(STAMP)  ## Time a full build at the pyvideo.org scale: 22,000 talks (target: 10 min, 4 GB).
-	$(BIN)/python benchmarks/site.py --full-only --talks 22000
+# PYVIDEO_DATA: a checkout of github.com/pyvideo/data (else 22,000 synthetic talks).
+# PYVIDEO_SITE: a checkout of github.com/pyvideo/pyvideo, built with PELICAN for comparison
+# (benchmarks/pelican.sh installs it). BENCH_ARGS: e.g. "--events 3" for a quick run.
+PYVIDEO_DATA ?=
+PYVIDEO_SITE ?=
+PELICAN ?= /tmp/pyvideo-pelican/bin/pelican
+BENCH_ARGS ?=
+bench-pyvideo: $(STAMP)  ## Issue 17's table on pyvideo.org's data (PYVIDEO_DATA=), beside Pelican's (PYVIDEO_SITE=).
+	$(BIN)/python benchmarks/pyvideo.py --cache $(BUILDDIR)/bench-pyvideo \
+		$(if $(PYVIDEO_DATA),--data "$(PYVIDEO_DATA)") \
+		$(if $(PYVIDEO_SITE),--site "$(PYVIDEO_SITE)" --pelican "$(PELICAN)") $(BENCH_ARGS)
 
 bench-catalogue: $(STAMP)  ## Time loading a generated 25,000-talk catalogue (target: 3 s, 500 MB).
 	$(BIN)/python benchmarks/catalogue.py

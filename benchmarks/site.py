@@ -13,9 +13,10 @@ cards and a speaker link each), then runs ``sphinx-build -b dirhtml`` as a subpr
 - a rebuild after editing one talk's title (as ``make serve`` runs it),
 
 and prints the load average, the time of each, the pages each one wrote, and the peak
-memory (the largest resident set of any process of the build's tree, read from
-``ru_maxrss`` of the waited-for children). ``--full-only`` times the full build alone
-(``--talks 22000 --full-only`` for the pyvideo.org scale). Targets on a 2-core machine
+memory of the full build (summed over every process of the build's tree, sampled from
+``/proc``: see ``harness.py``). ``--full-only`` times the full build alone
+(``--talks 22000 --full-only`` for a synthetic site at the pyvideo.org scale;
+``pyvideo.py`` builds pyvideo.org's own data). Targets on a 2-core machine
 (issue 5): time(8000)/time(2000) <= 4.4, a 2,000-talk full build <= 60 s, a one-recap
 edit rebuild <= 3 s, ``-j 2`` faster than ``-j 1``, 22,000 talks in under 10 minutes
 and 4 GB.
@@ -24,228 +25,21 @@ and 4 GB.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import random
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-WORDS = [
-    "async",
-    "django",
-    "python",
-    "web",
-    "api",
-    "database",
-    "query",
-    "cache",
-    "test",
-    "deploy",
-    "scale",
-    "type",
-    "hint",
-    "pattern",
-    "model",
-    "view",
-    "template",
-    "form",
-    "admin",
-    "security",
-    "performance",
-    "community",
-    "data",
-    "machine",
-    "learning",
-    "graph",
-    "stream",
-    "queue",
-    "worker",
-    "task",
-    "orm",
-    "migration",
-    "schema",
-]
-KINDS = ("talk", "talk", "talk", "keynote", "tutorial", "workshop", "panel", "lightning")
-
-CONF = """\
-project = "Synthetic recaps"
-extensions = ["conference_recaps"]
-include_patterns = ["index.md", "recaps/**"]
-exclude_patterns = ["_build"]
-source_suffix = {".md": "markdown"}
-myst_enable_extensions = ["colon_fence"]
-html_theme = "sphinx_book_theme"
-html_sidebars = {"**": ["navbar-logo.html", "search-button-field.html", "recaps-sidebar-nav.html"]}
-html_theme_options = {"home_page_in_toc": True}
-recaps_repository_url = "https://github.com/example/recaps"
-"""
-
-INDEX = """\
-# Synthetic recaps
-
-:::{recaps-home}
-:::
-
-```{toctree}
-:caption: Recaps
-:glob:
-:reversed:
-:maxdepth: 1
-
-recaps/**
-```
-"""
-
-
-def sentence(rnd: random.Random, words: int) -> str:
-    return " ".join(rnd.choice(WORDS) for _ in range(words)).capitalize() + "."
-
-
-def generate(root: Path, talks: int, seed: int = 2019) -> dict[str, str]:
-    """Write the site; return the ids the edits use."""
-    rnd = random.Random(seed)
-    n_conferences = max(1, talks // 40)
-    n_speakers = max(1, talks // 3)
-    out = ["conferences:"]
-    conferences = []
-    for c in range(n_conferences):
-        year = 2000 + c % 25
-        cid = f"conf-{c}-{year}"
-        conferences.append((cid, year))
-        out += [
-            f"  - id: {cid}",
-            f"    name: Conference {c} {year}",
-            f"    series: Conference {c}",
-            f"    start: {year}-06-01",
-            f"    end: {year}-06-05",
-            "    location: San Diego, California, USA",
-            f"    url: https://{year}.conf-{c}.example.org/",
-        ]
-    out.append("speakers:")
-    for s in range(n_speakers):
-        out += [f"  - id: speaker-{s}", f"    name: Speaker Number {s}"]
-        if s % 5 == 0:
-            out.append(f"    aliases: [S. Number {s}]")
-    out.append("talks:")
-    talks_of: dict[str, list[str]] = {cid: [] for cid, _ in conferences}
-    for t in range(talks):
-        cid, year = conferences[t % n_conferences]
-        speakers = sorted({f"speaker-{(t + k * 7) % n_speakers}" for k in range(1 + t % 2)})
-        tid = f"{cid}/talk-{t}"
-        talks_of[cid].append(tid)
-        out += [
-            f"  - id: {tid}",
-            f"    conference: {cid}",
-            f"    title: {json.dumps(sentence(rnd, 6)[:-1])}",
-            f"    speakers: [{', '.join(speakers)}]",
-            f"    kind: {KINDS[t % len(KINDS)]}",
-            f"    date: {year}-06-0{1 + t % 5}",
-            "    abstract: |",
-            f"      {sentence(rnd, 30)}",
-            f"      {sentence(rnd, 30)}",
-            "",
-            f"      {sentence(rnd, 20)}",
-            f"    video: https://www.youtube.com/watch?v=v{t:010d}",
-            f"    tags: [{', '.join(rnd.sample(WORDS, 2))}]",
-        ]
-    (root / "talks.yaml").write_text("\n".join(out) + "\n", encoding="utf-8")
-    (root / "conf.py").write_text(CONF, encoding="utf-8")
-    (root / "index.md").write_text(INDEX, encoding="utf-8")
-    first_recap = ""
-    for r in range(max(1, talks // 20)):
-        cid, year = conferences[r % n_conferences]
-        path = root / "recaps" / str(year) / f"{cid}-{r}.md"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        first_recap = first_recap or str(path.relative_to(root))
-        cards = rnd.sample(talks_of[cid], min(5, len(talks_of[cid])))
-        body = [
-            "---",
-            f"title: Recap {r} of Conference {cid}",
-            f"date: {year}-07-{1 + r % 28:02d}",
-            f"authors: [Writer {r % 50}]",
-            f"conference: {cid}",
-            "kind: blog",
-            f"tags: [{rnd.choice(WORDS)}]",
-            "---",
-            "",
-            f"# Recap {r} of Conference {cid}",
-            "",
-        ]
-        for section in range(6):
-            body += [f"## Part {section}", ""]
-            for _ in range(4):
-                body += [" ".join(sentence(rnd, 12) for _ in range(5)), ""]
-            if section < len(cards):
-                body += [f":::{{talk-card}} {cards[section]}", sentence(rnd, 10), ":::", ""]
-        body += [f"Thanks to {{speaker}}`speaker-{r % n_speakers}` for the help.", ""]
-        path.write_text("\n".join(body), encoding="utf-8")
-    return {"recap": first_recap, "talk": f"{conferences[0][0]}/talk-0"}
-
-
-def run_build(root: Path, jobs: str, *, background_index: bool = False) -> dict[str, float]:
-    """One ``sphinx-build`` in a fresh process; its wall time and its tree's peak memory.
-
-    With ``background_index``, the search index is written after the build by a
-    process of its own, as under ``make serve`` (``RECAPS_SEARCH_INDEX=background``).
-    """
-    code = (
-        "import resource, subprocess, sys, time, json; t = time.perf_counter(); "
-        "r = subprocess.run(sys.argv[1:]); "
-        "print(json.dumps({'rc': r.returncode, 'seconds': time.perf_counter() - t, "
-        "'peak_mb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))"
-    )
-    sphinx = [sys.executable, "-m", "sphinx", "-q", "-b", "dirhtml", "-j", jobs]
-    sphinx += ["-d", str(root / "_build" / "doctrees"), str(root), str(root / "_build" / "html")]
-    env = dict(os.environ)
-    env.pop("RECAPS_SEARCH_INDEX", None)
-    if background_index:
-        env["RECAPS_SEARCH_INDEX"] = "background"
-    result = subprocess.run(
-        [sys.executable, "-c", code, *sphinx], capture_output=True, text=True, check=False, env=env
-    )
-    figures = json.loads(result.stdout.strip().splitlines()[-1])
-    if figures["rc"] != 0:
-        sys.stderr.write(result.stderr)
-        msg = f"sphinx-build failed in {root}"
-        raise RuntimeError(msg)
-    return figures
-
-
-def wait_for_index(root: Path, timeout: float = 1800) -> float:
-    """Seconds until the background search index is in place."""
-    from conference_recaps.discovery.pagefind.indexer import IndexFiles  # noqa: PLC0415
-
-    files = IndexFiles(root / "_build" / "html", root / "_build" / "doctrees", "dirhtml")
-    start = time.perf_counter()
-    while files.pending():
-        if time.perf_counter() - start > timeout:
-            msg = f"the background search index of {root} is not done after {timeout} s"
-            raise RuntimeError(msg)
-        time.sleep(0.1)
-    return time.perf_counter() - start
-
-
-def output_mtimes(root: Path) -> dict[Path, int]:
-    return {p: p.stat().st_mtime_ns for p in (root / "_build" / "html").rglob("*.html")}
-
-
-def written_since(root: Path, before: dict[Path, int]) -> int:
-    after = output_mtimes(root)
-    return sum(1 for path, mtime in after.items() if before.get(path) != mtime)
-
-
-def edit_talk_title(root: Path, talk_id: str, title: str) -> None:
-    catalogue = root / "talks.yaml"
-    text = catalogue.read_text()
-    start = text.index(f"  - id: {talk_id}\n")
-    line = text.index("    title: ", start)
-    catalogue.write_text(
-        text[:line] + f"    title: {json.dumps(title)}\n" + text[text.index("\n", line) + 1 :]
-    )
+from harness import (
+    edit_recap,
+    edit_talk_title,
+    generate,
+    output_mtimes,
+    run_build,
+    wait_for_index,
+    written_since,
+)
 
 
 def measure(talks: int, compare_jobs: bool, full_only: bool = False) -> dict[str, float]:
@@ -254,30 +48,29 @@ def measure(talks: int, compare_jobs: bool, full_only: bool = False) -> dict[str
         ids = generate(root, talks)
         row: dict[str, float] = {"talks": talks, "load": os.getloadavg()[0]}
         if compare_jobs:
-            row["full_j1"] = run_build(root, "1")["seconds"]
+            row["full_j1"] = run_build(root, "1").seconds
             shutil.rmtree(root / "_build")
         full = run_build(root, "auto")
-        row["full"] = full["seconds"]
-        row["peak_mb"] = full["peak_mb"]
+        row["full"] = full.seconds
+        row["peak_mb"] = full.peak_mb
         row["pages"] = len(output_mtimes(root))
         if full_only:
             return row
         before = output_mtimes(root)
-        row["noop"] = run_build(root, "auto")["seconds"]
+        row["noop"] = run_build(root, "auto").seconds
         row["noop_written"] = written_since(root, before)
         # Edits as under `make serve`: the search index follows in the background.
-        recap = root / ids["recap"]
-        recap.write_text(recap.read_text() + "\nOne more sentence.\n", encoding="utf-8")
+        edit_recap(root, ids["recap"], "One more sentence.")
         before = output_mtimes(root)
-        row["recap"] = run_build(root, "auto", background_index=True)["seconds"]
+        row["recap"] = run_build(root, "auto", background_index=True).seconds
         row["recap_written"] = written_since(root, before)
         row["recap_index"] = wait_for_index(root)
         # The same edit as `make html` (and Read the Docs) runs it: the index included.
-        recap.write_text(recap.read_text() + "\nAnd another.\n", encoding="utf-8")
-        row["recap_fg"] = run_build(root, "auto")["seconds"]
+        edit_recap(root, ids["recap"], "And another.")
+        row["recap_fg"] = run_build(root, "auto").seconds
         edit_talk_title(root, ids["talk"], "An edited title")
         before = output_mtimes(root)
-        row["talk"] = run_build(root, "auto", background_index=True)["seconds"]
+        row["talk"] = run_build(root, "auto", background_index=True).seconds
         row["talk_written"] = written_since(root, before)
         row["talk_index"] = wait_for_index(root)
         return row
