@@ -61,11 +61,21 @@ def test_a_conference_and_its_talks_share_a_shard_and_speakers_have_their_own() 
         assert {where[f"talks/conf-{c}/talk-{t}/index.html"] for t in range(40)} == {shard}
     assert where["speakers/person-7/index.html"].startswith("speakers-")
     assert where["recaps/2019/one/index.html"] == where["docs/index.html"] == "pages"
-    # 22,140 talk and conference pages and 12,879 speakers, at most 1,500 a shard (on
-    # average: a hash spreads them unevenly), in a number of shards that is a power of two.
-    assert sum(name.startswith("talks-16-") for name in plan) == 16
-    assert sum(name.startswith("speakers-16-") for name in plan) == 16
-    assert max(len(pages) for pages in plan.values()) < 2 * shards.PAGES_PER_SHARD
+    # 22,140 talk and conference pages at most 700 a shard, and 12,879 speakers at most
+    # 2,800 (on average: a hash spreads them unevenly), in numbers of shards that are
+    # powers of two.
+    assert sum(name.startswith("talks-32-") for name in plan) == 32
+    assert sum(name.startswith("speakers-8-") for name in plan) == 8
+    talks = [pages for name, pages in plan.items() if name.startswith("talks-")]
+    assert max(len(pages) for pages in talks) < 2 * shards.PAGES_PER_SHARD
+
+
+def test_many_recaps_are_split_too() -> None:
+    pages = [f"recaps/{n}/index.html" for n in range(1500)]
+    plan = plan_shards([*catalogue_pages(540, 40, 100), *pages])
+    recap_shards = {name for name in plan if name.startswith("pages")}
+    assert recap_shards == {"pages-4-0", "pages-4-1", "pages-4-2", "pages-4-3"}
+    assert max(len(plan[name]) for name in recap_shards) < 2 * shards.RECAP_PAGES_PER_SHARD
 
 
 def test_adding_a_conference_moves_no_other_page() -> None:
@@ -135,6 +145,7 @@ def replace(path: Path, old: str, new: str) -> None:
 @pytest.fixture
 def small_shards(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(shards, "PAGES_PER_SHARD", 1)
+    monkeypatch.setattr(shards, "SPEAKER_SHARD_FACTOR", 1)
 
 
 @pytest.fixture

@@ -78,6 +78,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     try:
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(shards, "PAGES_PER_SHARD", 1)
+            patch.setattr(shards, "SPEAKER_SHARD_FACTOR", 1)
             app.build()
         assert len(json.loads((app.outdir / "pagefind" / "shards.json").read_text())["shards"]) > 3
         assert "WARNING" not in app.warning.getvalue()

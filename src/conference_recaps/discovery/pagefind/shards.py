@@ -14,12 +14,14 @@ Locality decides the shards, so that one edit touches few of them:
   own conference's shard, which also holds its previous and next talks);
 - speakers are put into buckets of their own by a hash of their id (a retitled talk
   changes its speakers' pages);
-- recaps and every other indexed page (the guide, credits) are one shard, ``pages``.
+- recaps and every other indexed page (the guide, credits) are one shard, ``pages``,
+  until they outgrow it; then they are hashed into buckets too.
 
 The number of buckets of a family is the power of two that keeps a bucket at most
-:data:`PAGES_PER_SHARD` pages, and it is part of the shard's name. A bucket is a hash
-of the id modulo that number, never a position, so adding a conference moves no other
-page; the count, and so every bucket of the family, changes only when the family
+:data:`PAGES_PER_SHARD` pages (speakers: :data:`SPEAKER_SHARD_FACTOR` times that; recaps
+and guide pages: :data:`RECAP_PAGES_PER_SHARD`), and it is part of the shard's name. A
+bucket is a hash of the id modulo that number, never a position, so adding a conference
+moves no other page; the count, and so every bucket of the family, changes only when the family
 doubles or halves. A site no larger than one shard is indexed as one (``all``).
 
 What Pagefind reads of a page is the ``data-pagefind-body`` element (its text, filters
@@ -36,9 +38,16 @@ from pathlib import Path
 
 from conference_recaps.discovery.outputs import OutputDigests
 
-#: The most pages a shard of conferences and talks, or of speakers, holds. Measured at
-#: the pyvideo.org scale on two cores: see docs/architecture.md.
-PAGES_PER_SHARD = 1500
+#: The most pages a shard of conferences and talks holds (on average: buckets are
+#: hashed). Pagefind costs about 4.5 ms of CPU per page, so an edited talk re-indexes its
+#: shard in about 3 s at this size; smaller shards mean more requests for the search page
+#: (measured at the pyvideo.org scale on two cores: docs/architecture.md).
+PAGES_PER_SHARD = 700
+#: Speaker pages change far less often than talks (a rename, a new talk), so their
+#: shards are this many times larger: fewer shards for the search page to load.
+SPEAKER_SHARD_FACTOR = 4
+#: Recaps and guide pages: one shard up to this many pages, then hashed buckets.
+RECAP_PAGES_PER_SHARD = 700
 #: The shard of recaps and guide pages; the only one on a small site is ``all``.
 PAGES_SHARD = "pages"
 SINGLE_SHARD = "all"
@@ -101,11 +110,19 @@ def _family(relpath: str) -> tuple[str, str]:
     return PAGES_SHARD, ""
 
 
-def _buckets(pages: int) -> int:
+def _buckets(pages: int, per_shard: int) -> int:
     count = 1
-    while pages > count * PAGES_PER_SHARD:
+    while pages > count * per_shard:
         count *= 2
     return count
+
+
+def _per_shard(family: str) -> int:
+    if family == "speakers":
+        return PAGES_PER_SHARD * SPEAKER_SHARD_FACTOR
+    if family == PAGES_SHARD:
+        return RECAP_PAGES_PER_SHARD
+    return PAGES_PER_SHARD
 
 
 def _bucket(group: str, count: int) -> int:
@@ -125,13 +142,14 @@ def plan_shards(indexed: list[str]) -> dict[str, list[str]]:
         families.setdefault(family, []).append((relpath, group))
     plan: dict[str, list[str]] = {}
     for family, pages in families.items():
-        if family == PAGES_SHARD:
+        count = _buckets(len(pages), _per_shard(family))
+        if family == PAGES_SHARD and count == 1:
             plan[PAGES_SHARD] = sorted(relpath for relpath, _ in pages)
             continue
-        count = _buckets(len(pages))
         width = len(str(count - 1))
         for relpath, group in pages:
-            name = f"{family}-{count}-{_bucket(group, count):0{width}d}"
+            # A recap or guide page is a group of its own.
+            name = f"{family}-{count}-{_bucket(group or relpath, count):0{width}d}"
             plan.setdefault(name, []).append(relpath)
     return {name: sorted(pages) for name, pages in sorted(plan.items())}
 
