@@ -240,7 +240,16 @@ def build(root: Path, edit: Callable[[], None] | None = None, *, serve: bool = F
     if run.rc != 0:
         sys.stderr.write(run.stderr[-4000:])
     index = wait_for_index(root) if serve else None
-    return Step(run, written_since(root, before), index)
+    step = Step(run, written_since(root, before), index)
+    # A line per build as it ends: a run cut short still leaves its figures in the log.
+    search = f", search {index:.1f} s later" if index is not None else ""
+    print(
+        f"  build{' (serve)' if serve else ''}: rc {run.rc}, {run.seconds:.1f} s wall, "
+        f"{run.cpu_seconds:.1f} s CPU, {run.peak_mb / 1024:.2f} GB peak, "
+        f"{step.written} pages written{search}, load {run.load}",
+        flush=True,
+    )
+    return step
 
 
 def measure_builds(root: Path, recap: str, talk: str) -> Figures:
