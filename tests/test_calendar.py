@@ -107,3 +107,12 @@ def test_a_calendar_is_written_again_only_when_its_conference_changed(tmp_path: 
     assert {name for name in after if after[name] != first[name]} == {
         "conferences/djangocon-us-2019/calendar.ics"
     }
+    # A speaker's new name is in the calendars of their talks' conferences: the inputs a
+    # calendar is made from include its talks' speakers, not only the conference.
+    catalogue.write_text(catalogue.read_text().replace("name: Andrew Godwin", "name: A. Godwin"))
+    renamed = calendars()
+    assert {name for name in renamed if renamed[name] != after[name]} == {
+        "conferences/djangocon-us-2019/calendar.ics"
+    }
+    ics = next(Path(tmp_path).rglob("djangocon-us-2019/calendar.ics")).read_text()
+    assert "A. Godwin" in ics

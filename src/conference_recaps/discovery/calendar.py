@@ -29,9 +29,10 @@ import icalendar
 from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 
-from conference_recaps.discovery.outputs import IncrementalFiles
-from conference_recaps.discovery.site import classify, page_url, speaker_names
+from conference_recaps.discovery.outputs import IncrementalFiles, digest
+from conference_recaps.discovery.site import base_url, classify, page_url, speaker_names
 from conference_recaps.domain import get_catalogue
+from conference_recaps.fingerprint import code_fingerprint
 from conference_recaps.urls import FOLDERS, catalogue_page
 
 if TYPE_CHECKING:
@@ -141,9 +142,17 @@ def write_calendars(app: Sphinx) -> IncrementalFiles:
     files = IncrementalFiles(
         Path(app.outdir), Path(app.doctreedir) / f"recaps-calendars.{builder.name}"
     )
+    # What a calendar is made from: its conference, its talks and their speakers' names,
+    # where pages are (the base URL and the builder), and the code that writes it.
+    common = (builder.name, base_url(builder.config), code_fingerprint())
     for conference in catalogue.conferences.values():
+        relpath = calendar_path(conference.id)
+        talks = tuple(catalogue.talks_of_conference(conference.id))
+        names = tuple(tuple(speaker_names(catalogue, talk)) for talk in talks)
+        if files.unchanged(relpath, digest(common, conference, talks, names)):
+            continue
         calendar = conference_calendar(builder, catalogue, conference)
-        files.write(calendar_path(conference.id), calendar.to_ical())
+        files.write(relpath, calendar.to_ical())
     files.finish()
     return files
 

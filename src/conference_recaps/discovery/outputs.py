@@ -148,10 +148,31 @@ class IncrementalFiles:
         self.outdir = outdir
         self.state_path = state_path
         state = load_state(state_path)
-        previous = state.get("files") if state.get("root") == str(outdir) else None
+        same_root = state.get("root") == str(outdir)
+        previous = state.get("files") if same_root else None
         self.previous: dict[str, str] = previous if isinstance(previous, dict) else {}
+        inputs = state.get("inputs") if same_root else None
+        self.previous_inputs: dict[str, str] = inputs if isinstance(inputs, dict) else {}
         self.current: dict[str, str] = {}
+        self.inputs: dict[str, str] = {}
         self.written: list[str] = []
+
+    def unchanged(self, relpath: str, inputs: str) -> bool:
+        """True when ``relpath`` was made from the same ``inputs`` (a digest) last time and
+        is still there: the caller need not make its bytes again.
+
+        Serialising every file to compare its bytes was most of a no-op rebuild at the
+        pyvideo.org scale (540 calendars through icalendar; docs/architecture.md).
+        """
+        self.inputs[relpath] = inputs
+        if (
+            self.previous_inputs.get(relpath) == inputs
+            and relpath in self.previous
+            and (self.outdir / relpath).is_file()
+        ):
+            self.current[relpath] = self.previous[relpath]
+            return True
+        return False
 
     def write(self, relpath: str, data: bytes) -> bool:
         """Write ``data`` to ``outdir/relpath`` unless it is there already; True if written."""
@@ -187,5 +208,7 @@ class IncrementalFiles:
                     parent.rmdir()  # only when empty
                 except OSError:
                     break
-        save_state(self.state_path, {"root": str(self.outdir), "files": self.current})
+        inputs = {k: v for k, v in self.inputs.items() if k in self.current}
+        state = {"root": str(self.outdir), "files": self.current, "inputs": inputs}
+        save_state(self.state_path, state)
         return removed
