@@ -11,17 +11,18 @@ from __future__ import annotations
 import os
 import shutil
 from io import StringIO
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.console import strip_colors
 
+from conference_recaps.discovery.outputs import walk_files
 from conference_recaps.security.output import OutputCheckError, check_output
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-    from pathlib import Path
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
@@ -274,7 +275,10 @@ def test_forked_workers_find_what_one_process_finds(
     original = page.read_bytes()
     try:
         _replace(page, "</main>", "<script>alert(1)</script></main>")
-        files = [(path, relpath, (0, 0)) for path, relpath in output._written_files(site.outdir)]
+        files = [
+            (Path(path), relpath, (0, 0))
+            for relpath, path, _, _ in walk_files(site.outdir, hidden=False)
+        ]
         own = output.SiteOwn.of(site)
         alone = output._all_hits(files, own, 1)
         monkeypatch.setattr(output, "PARALLEL_THRESHOLD", 1)

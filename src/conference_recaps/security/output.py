@@ -32,8 +32,6 @@ doctrees), so a rebuild checks only what it rewrote.
 from __future__ import annotations
 
 import json
-import multiprocessing
-import os
 import pickle
 import posixpath
 import re
@@ -43,15 +41,16 @@ from typing import TYPE_CHECKING, Any
 
 import lxml.etree
 from sphinx.errors import SphinxError
-from sphinx.util.parallel import parallel_available
+from sphinx.util.parallel import ParallelTasks, parallel_available
 
 from conference_recaps.diagnostics import Subtype, warn
+from conference_recaps.discovery.outputs import walk_files
 from conference_recaps.paths import DOWNLOAD_TYPES, IMAGE_TYPES
 from conference_recaps.security import own
 from conference_recaps.security.urls import url_scheme
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Sequence
 
     from sphinx.application import Sphinx
 
@@ -433,28 +432,6 @@ class OutputCheckError(SphinxError):
     category = "Output check failed"
 
 
-def _written_files(outdir: Path) -> Iterator[tuple[Path, str]]:
-    """Every regular file under ``outdir`` but hidden ones and those in hidden folders.
-
-    ``os.scandir`` rather than ``Path.rglob``: a pyvideo.org-scale site has 100,000
-    files, and pathlib's per-path objects made walking them most of a no-op rebuild's
-    check.
-    """
-
-    def walk(folder: str, prefix: str) -> Iterator[tuple[Path, str]]:
-        with os.scandir(folder) as entries:
-            for entry in sorted(entries, key=lambda e: e.name):
-                if entry.name.startswith("."):
-                    continue
-                relpath = prefix + entry.name
-                if entry.is_dir(follow_symlinks=False):
-                    yield from walk(entry.path, relpath + "/")
-                elif entry.is_file():
-                    yield Path(entry.path), relpath
-
-    yield from walk(str(outdir), "")
-
-
 def _sources(app: Sphinx) -> dict[str, str]:
     """Output file (site path) -> the docname it was built from."""
     builder: Any = app.builder
@@ -490,12 +467,6 @@ def _cache_path(app: Sphinx) -> Path:
 
 #: Below this many files, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 2000
-_WORKER_SITE: SiteOwn | None = None
-
-
-def _check_chunk(files: list[tuple[Path, str]]) -> list[list[Hit]]:
-    assert _WORKER_SITE is not None
-    return [file_hits(path, relpath, _WORKER_SITE) for path, relpath in files]
 
 
 def _all_hits(
@@ -504,21 +475,30 @@ def _all_hits(
     """The hits of each file, in order; a full build's files are shared among forked workers.
 
     Parsing every page of a 37,000-page site is minutes of CPU (the profile in
-    docs/architecture.md); with ``-j N`` it is split as Sphinx splits writing.
+    docs/architecture.md); with ``-j N`` it is split with Sphinx's ``ParallelTasks``, as
+    ``pages/generate.py`` splits writing.
     """
     pairs = [(path, relpath) for path, relpath, _ in files]
+
+    def check(chunk: Sequence[tuple[Path, str]]) -> list[list[Hit]]:
+        return [file_hits(path, relpath, site) for path, relpath in chunk]
+
     if workers <= 1 or len(pairs) < PARALLEL_THRESHOLD or not parallel_available:
-        return [file_hits(path, relpath, site) for path, relpath in pairs]
-    global _WORKER_SITE  # noqa: PLW0603 - read by the forked workers, set before they start
-    _WORKER_SITE = site
+        return check(pairs)
     size = -(-len(pairs) // (workers * 8))
-    chunks = [pairs[start : start + size] for start in range(0, len(pairs), size)]
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            results = pool.map(_check_chunk, chunks)
-    finally:
-        _WORKER_SITE = None
-    return [hits for chunk in results for hits in chunk]
+    starts = range(0, len(pairs), size)
+    # Results come back in the order workers finish; each chunk is known by its first file.
+    position = {pairs[start][1]: start for start in starts}
+    results: dict[int, list[list[Hit]]] = {}
+
+    def collect(chunk: Sequence[tuple[Path, str]], hits: list[list[Hit]]) -> None:
+        results[position[chunk[0][1]]] = hits
+
+    tasks = ParallelTasks(workers)
+    for start in starts:
+        tasks.add_task(check, pairs[start : start + size], collect)
+    tasks.join()
+    return [hits for start in starts for hits in results[start]]
 
 
 def check_output(app: Sphinx, exception: BaseException | None) -> None:
@@ -535,13 +515,12 @@ def check_output(app: Sphinx, exception: BaseException | None) -> None:
     now_passed = {}
     failures: list[tuple[str, Hit]] = []
     unchecked: list[tuple[Path, str, tuple[int, int]]] = []
-    for path, relpath in _written_files(outdir):
-        status = path.stat()
-        stamp = (status.st_size, status.st_mtime_ns)
+    for relpath, path, size, mtime in walk_files(outdir, hidden=False, follow_file_links=True):
+        stamp = (size, mtime)
         if passed.get(relpath) == stamp:
             now_passed[relpath] = stamp
         else:
-            unchecked.append((path, relpath, stamp))
+            unchecked.append((Path(path), relpath, stamp))
     for (_, relpath, stamp), hits in zip(
         unchecked, _all_hits(unchecked, site, app.parallel), strict=True
     ):
