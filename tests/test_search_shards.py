@@ -11,16 +11,15 @@ import gzip
 import json
 import shutil
 import time
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from sphinx.testing.util import SphinxTestApp
 
 from conference_recaps.discovery.pagefind import shards
 from conference_recaps.discovery.pagefind.indexer import MODE_VARIABLE, IndexFiles
 from conference_recaps.discovery.pagefind.runner import BUNDLE_DIR, MANIFEST, manifest
 from conference_recaps.discovery.pagefind.shards import IndexedContent, plan_shards
+from test_search_incremental import build
 
 ROOT = Path(__file__).parent / "roots" / "test-discovery"
 
@@ -101,19 +100,6 @@ def test_the_indexed_content_ignores_what_is_outside_the_indexed_part(tmp_path: 
 
 
 # Real builds, with shards of (on average) one page.
-
-
-def build(srcdir: Path, builddir: Path) -> str:
-    status, warnings = StringIO(), StringIO()
-    app = SphinxTestApp(
-        "dirhtml", srcdir=srcdir, builddir=builddir, status=status, warning=warnings
-    )
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    assert "WARNING" not in warnings.getvalue(), warnings.getvalue()
-    return status.getvalue()
 
 
 def shard_files(outdir: Path) -> dict[str, dict[str, bytes]]:
