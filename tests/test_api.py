@@ -6,15 +6,14 @@ import csv
 import io
 import json
 import shutil
-from io import StringIO
 from pathlib import Path
 
 import jsonschema
 import pytest
-from sphinx.testing.util import SphinxTestApp
 
 from conference_recaps.catalogue.schema import TALK
 from conference_recaps.discovery.api import API_VERSION, csv_cell
+from test_search_incremental import build as build_site
 
 ROOT = Path(__file__).parent / "roots" / "test-discovery"
 BASE = "https://recaps.example.org/archive/"
@@ -139,16 +138,8 @@ def test_csv_cells_never_start_a_formula() -> None:
 
 
 def build(srcdir: Path, builddir: Path) -> dict[str, int]:
-    """Build; return each API file's mtime."""
-    warnings = StringIO()
-    app = SphinxTestApp(
-        "dirhtml", srcdir=srcdir, builddir=builddir, status=StringIO(), warning=warnings
-    )
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    assert "WARNING" not in warnings.getvalue(), warnings.getvalue()
+    """Build (warnings fail the test); return each API file's mtime."""
+    build_site(srcdir, builddir)
     api = builddir / "dirhtml" / "api"
     return {p.relative_to(api).as_posix(): p.stat().st_mtime_ns for p in api.rglob("*.*")}
 

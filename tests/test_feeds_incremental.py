@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 import shutil
-from io import StringIO
 from pathlib import Path
 
-from sphinx.testing.util import SphinxTestApp
+from test_search_incremental import build as build_site
 
 ROOT = Path(__file__).parent / "roots" / "test-discovery"
 
 
 def build(srcdir: Path, builddir: Path) -> dict[str, int]:
-    """Build; return each feed file's mtime."""
-    warnings = StringIO()
-    app = SphinxTestApp(
-        "dirhtml", srcdir=srcdir, builddir=builddir, status=StringIO(), warning=warnings
-    )
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    assert "WARNING" not in warnings.getvalue(), warnings.getvalue()
+    """Build (warnings fail the test); return each feed file's mtime."""
+    build_site(srcdir, builddir)
     feeds = builddir / "dirhtml" / "feeds"
     return {p.relative_to(feeds).as_posix(): p.stat().st_mtime_ns for p in feeds.rglob("*.xml")}
 
