@@ -185,3 +185,31 @@ def test_talk_page_json_ld_parses(page: Any, served: str) -> None:
     assert [item["@type"] for item in data] == ["Event", "VideoObject", "BreadcrumbList"]
     assert data[0]["superEvent"]["name"] == "DjangoCon US 2019"
     assert data[1]["thumbnailUrl"] == "https://i.ytimg.com/vi/d9BAUBEyFgM/hqdefault.jpg"
+
+
+def test_a_talk_s_excerpt_is_its_own_words_not_the_player_s_label(page: Any, served: str) -> None:
+    page.goto(served + "search/?q=Retrofitting")
+    page.wait_for_selector(".pagefind-ui__result-excerpt")
+    excerpts = page.locator(".pagefind-ui__result-excerpt").all_inner_texts()
+    assert excerpts
+    # The player's label ("Play the video: <title>") was indexed, so a talk's excerpt
+    # began with its title twice.
+    assert not any(text.count("Retrofitting Async Into Django") > 1 for text in excerpts), excerpts
+
+
+def test_on_a_phone_the_filters_start_closed_so_the_results_show_first(
+    page: Any, served: str
+) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    try:
+        page.goto(served + "search/?q=async")
+        page.wait_for_selector(".pagefind-ui__result-title")
+        open_blocks = page.locator("details.pagefind-ui__filter-block[open]").count()
+        assert open_blocks == 0
+        page.set_viewport_size({"width": 1366, "height": 900})
+        page.goto(served + "search/?q=async")
+        page.wait_for_selector(".pagefind-ui__result-title")
+        type_block = page.locator("details.pagefind-ui__filter-block[open]")
+        assert type_block.locator("summary").all_inner_texts() == ["Type"]
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 720})

@@ -33,7 +33,9 @@ window.addEventListener("DOMContentLoaded", async () => {
     showSubResults: true,
     showImages: false,
     resetStyles: false,
-    openFilters: ["type"],
+    // On a phone the filters stand above the results: closed there, so the results show
+    // first; beside them on a wide screen, the Type filter is open.
+    openFilters: window.matchMedia("(min-width: 60em)").matches ? ["type"] : [],
     translations: { placeholder: "Search talks, speakers, conferences and recaps" },
   });
   // Pagefind names its input by a title only, which is no label for a screen reader.
