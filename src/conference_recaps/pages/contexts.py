@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, cast
 
 from conference_recaps.pages.video import Video, video_of
 from conference_recaps.urls import catalogue_page, index_page
@@ -95,6 +95,15 @@ class TalkSummary:
 
     @classmethod
     def of(cls, site: Site, talk: Talk, *, speaker: str | None = None) -> TalkSummary:
+        if speaker is not None and talk.chapters:
+            return cls._make(site, talk, speaker)
+        summary = site.summaries.get(talk.id)
+        if summary is None:
+            summary = site.summaries[talk.id] = cls._make(site, talk, None)
+        return cast("TalkSummary", summary)
+
+    @classmethod
+    def _make(cls, site: Site, talk: Talk, speaker: str | None) -> TalkSummary:
         video = video_of(talk.video, thumbnails=site.thumbnails)
         parts: tuple[ChapterRow, ...] = ()
         if speaker is not None and talk.chapters:
@@ -558,3 +567,4 @@ class TalksIndexContext(PageContext):
 
     conferences: tuple[TalksOfConference, ...]
     count: int
+

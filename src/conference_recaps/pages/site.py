@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from conference_recaps.catalogue.model import talk_order, talk_year
 from conference_recaps.config import get_config
@@ -169,6 +169,10 @@ class Site:
         )
         #: Tag slugs with a talk or a recap, alphabetically.
         self.tags: list[str] = sorted(set(self.talks_of_tag) | set(self.recaps_of_tag))
+        #: What a talk looks like in every list, made once per talk and build
+        #: (:meth:`~.contexts.TalkSummary.of`): a talk is listed on its conference's,
+        #: speakers', tags' and related talks' pages.
+        self.summaries: dict[str, Any] = {}
 
     def doc_title(self, docname: str) -> str:
         recap = self.recap_by_doc.get(docname)

@@ -21,6 +21,7 @@ The same :class:`Video` gives the talk cards their thumbnails and the talk pages
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
@@ -62,8 +63,13 @@ def host_name(url: str) -> str:
     return urlsplit(url).netloc.lower().split("@")[-1].split(":")[0].removeprefix("www.")
 
 
+@functools.lru_cache(maxsize=65_536)
 def video_of(url: str | None, *, thumbnails: bool = True) -> Video | None:
-    """The video behind a catalogue URL, or None without one (or with a non-http URL)."""
+    """The video behind a catalogue URL, or None without one (or with a non-http URL).
+
+    Kept for the next call: a talk's video is shown on its page and on every list and
+    card of it, and parsing the URL was a tenth of making a large site's pages.
+    """
     if not url or urlsplit(url).scheme.lower() not in ("http", "https"):
         return None
     if (ident := youtube_id(url)) is not None:
