@@ -39,6 +39,7 @@ from conference_recaps.catalogue.schema import CONFERENCE, SPEAKER, TALK, EntryS
 from conference_recaps.discovery.outputs import IncrementalFiles
 from conference_recaps.discovery.site import base_url, page_url
 from conference_recaps.domain import get_catalogue
+from conference_recaps.inputs import site_inputs
 from conference_recaps.urls import catalogue_page
 
 if TYPE_CHECKING:
@@ -152,7 +153,10 @@ class Records:
 
 
 def _json(data: dict[str, Any]) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode()
+    """Compact JSON: Python's C encoder serves only compact output (an ``indent`` makes
+    it fall back to the pure-Python one, three times slower over 35,000 files), and the
+    files are a tenth smaller."""
+    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
 
 
 def public_talks(catalogue: Catalogue) -> list[Talk]:
@@ -297,6 +301,9 @@ def write_api(app: Sphinx) -> IncrementalFiles:
     base = base_url(app.config)
     records = Records(builder, catalogue)
     files = IncrementalFiles(Path(app.outdir), Path(app.doctreedir) / f"recaps-api.{builder.name}")
+    if files.kept(site_inputs(app)):
+        files.finish()
+        return files
     talks = public_talks(catalogue)
     schema_url = f"{base}{API_DIR}/schema.json"
 
