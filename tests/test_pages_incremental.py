@@ -24,16 +24,28 @@ if TYPE_CHECKING:
 KNOWN = ("WARNING: search index couldn't be loaded",)
 
 
-def build(srcdir: Path, outdir: Path, parallel: int = 0, *, threshold: int | None = None) -> None:
+def build(
+    srcdir: Path,
+    outdir: Path,
+    parallel: int = 0,
+    *,
+    threshold: int | None = None,
+    forbid: str = "",
+) -> None:
     """Build as ``sphinx-build`` does, in a process of its own.
 
     Each build of a real site is a fresh process (``sphinx-autobuild`` too); two builds in
     one process share module state that extensions mutate and see a changed configuration.
     """
-    code = (
-        "import sys; from conference_recaps.pages import generate; "
-        f"generate.PARALLEL_THRESHOLD = {threshold or generate.PARALLEL_THRESHOLD}; "
-        "from sphinx.cmd.build import main; sys.exit(main(sys.argv[1:]))"
+    code = "\n".join(
+        [
+            "import sys",
+            "from conference_recaps.pages import generate",
+            f"generate.PARALLEL_THRESHOLD = {threshold or generate.PARALLEL_THRESHOLD}",
+            forbid,
+            "from sphinx.cmd.build import main",
+            "sys.exit(main(sys.argv[1:]))",
+        ]
     )
     env = {
         **os.environ,
@@ -94,6 +106,45 @@ def test_noop_rebuild_writes_nothing(site: Path, tmp_path: Path) -> None:
     before = mtimes(outdir)
     build(site, tmp_path / "out")
     assert rewritten(outdir, before) == set()
+
+
+#: Run in the build's process: the whole-site steps that a build with unchanged inputs
+#: must not take fail the build if they are taken.
+FORBID_WHOLE_SITE_WORK = """
+from conference_recaps import pages
+from conference_recaps.discovery import api, calendar, feeds, sitemap
+def forbidden(*args, **kwargs):
+    raise AssertionError("whole-site work in a build whose inputs did not change")
+pages.all_pages = api.public_talks = calendar.conference_calendar = forbidden
+feeds.Site = sitemap.sitemap_entries = forbidden
+"""
+
+
+def test_noop_rebuild_makes_no_page_feed_or_api_file(site: Path, tmp_path: Path) -> None:
+    """Nothing the site is made from changed: no page context, API file, feed, calendar
+    or sitemap is made again only to be found equal (inputs.py)."""
+    out = tmp_path / "out"
+    build(site, out)
+    outdir = out / "dirhtml"
+    files = {
+        p: p.read_bytes() for p in outdir.rglob("*") if p.is_file() and "pagefind" not in p.parts
+    }
+    build(site, out, forbid=FORBID_WHOLE_SITE_WORK)
+    after = {
+        p: p.read_bytes() for p in outdir.rglob("*") if p.is_file() and "pagefind" not in p.parts
+    }
+    assert after == files
+    # A missing output is made again, as before.
+    (outdir / "api/talks/pycon-2019/zen-of-testing.json").unlink()
+    build(site, out)
+    assert (outdir / "api/talks/pycon-2019/zen-of-testing.json").read_bytes() == files[
+        outdir / "api/talks/pycon-2019/zen-of-testing.json"
+    ]
+    # An edit is seen: the same guard now fails the build.
+    catalogue = site / "talks.yaml"
+    catalogue.write_text(catalogue.read_text().replace("Zen of testing", "Zen of tests"))
+    with pytest.raises(AssertionError, match="whole-site work"):
+        build(site, out, forbid=FORBID_WHOLE_SITE_WORK)
 
 
 def test_editing_a_talk_rewrites_the_pages_that_show_it(site: Path, tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from conference_recaps.docs_reference import setup_docs_reference
 from conference_recaps.domain import setup_domain
 from conference_recaps.excerpts import setup_excerpts
 from conference_recaps.fingerprint import code_fingerprint
+from conference_recaps.inputs import setup_inputs
 from conference_recaps.pages import setup_pages
 from conference_recaps.recap_header import setup_recap_header
 from conference_recaps.security import setup_security
@@ -34,6 +35,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_config(app)
     setup_domain(app)
     setup_catalogue(app)
+    setup_inputs(app)
     setup_theme(app)
     setup_assets(app)
     setup_security(app)

@@ -175,9 +175,26 @@ class IncrementalFiles:
         self.previous: dict[str, str] = previous if isinstance(previous, dict) else {}
         inputs = state.get("inputs") if same_root else None
         self.previous_inputs: dict[str, str] = inputs if isinstance(inputs, dict) else {}
+        self.previous_site_inputs = state.get("site_inputs") if same_root else None
+        self.site_inputs: str | None = None
         self.current: dict[str, str] = {}
         self.inputs: dict[str, str] = {}
         self.written: list[str] = []
+
+    def kept(self, site_inputs: str) -> bool:
+        """True when the last build wrote these files from the same site inputs (see
+        :mod:`conference_recaps.inputs`) and all of them are still there: the caller
+        makes none of them, and :meth:`finish` records them again as they are.
+        """
+        self.site_inputs = site_inputs
+        if self.previous_site_inputs != site_inputs or not self.previous:
+            return False
+        outdir = str(self.outdir)
+        if not all(os.path.isfile(os.path.join(outdir, rel)) for rel in self.previous):  # noqa: PTH113, PTH118 - 35,000 files: pathlib's objects cost seconds
+            return False
+        self.current = dict(self.previous)
+        self.inputs = dict(self.previous_inputs)
+        return True
 
     def unchanged(self, relpath: str, inputs: str) -> bool:
         """True when ``relpath`` was made from the same ``inputs`` (a digest) last time and
@@ -231,6 +248,11 @@ class IncrementalFiles:
                 except OSError:
                     break
         inputs = {k: v for k, v in self.inputs.items() if k in self.current}
-        state = {"root": str(self.outdir), "files": self.current, "inputs": inputs}
+        state = {
+            "root": str(self.outdir),
+            "files": self.current,
+            "inputs": inputs,
+            "site_inputs": self.site_inputs,
+        }
         save_state(self.state_path, state)
         return removed

@@ -39,6 +39,7 @@ from conference_recaps.discovery.site import (
     talk_date,
 )
 from conference_recaps.domain import recap_metas
+from conference_recaps.inputs import site_inputs
 from conference_recaps.pages.site import Site
 from conference_recaps.urls import FOLDERS, RECAPS_INDEX, catalogue_page, index_page
 
@@ -80,6 +81,23 @@ def git_dates(srcdir: Path) -> dict[str, Date]:
         elif line and current is not None:
             dates.setdefault(line, current)
     return dates
+
+
+def git_head(srcdir: Path) -> str | None:
+    """The commit checked out in ``srcdir`` (None outside git): :func:`git_dates` reads
+    the history up to it."""
+    try:
+        result = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=srcdir,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return result.stdout.strip() if result.returncode == 0 else None
 
 
 def _latest(*dates: Date | None) -> Date | None:
@@ -214,24 +232,25 @@ def _write_files(app: Sphinx, exception: BaseException | None) -> None:
     builder: Builder = app.builder
     outdir = Path(app.outdir)
     base = base_url(app.config)
-    entries = sitemap_entries(app)
-    # Kept when no URL or date changed and the files are there (they are only ever
-    # written from these entries).
     state_path = Path(app.doctreedir) / f"recaps-sitemap.{builder.name}"
     previous = load_state(state_path)
-    fingerprint = digest(base, MAX_URLS, entries)
     files = [outdir / name for name in previous.get("files", ())]
-    if (
-        previous.get("fingerprint") != fingerprint
-        or not files
-        or not all(f.is_file() for f in files)
-    ):
-        written = write_sitemap(entries, outdir, base)
+    there = bool(files) and all(f.is_file() for f in files)
+    # The dates come from the site and from git's history: neither changed, nothing did.
+    made_from = (site_inputs(app), git_head(Path(app.srcdir)))
+    if not (there and previous.get("site_inputs") == made_from):
+        entries = sitemap_entries(app)
+        # Kept when no URL or date changed (the files are only ever written from these
+        # entries).
+        fingerprint = digest(base, MAX_URLS, entries)
+        if previous.get("fingerprint") != fingerprint or not there:
+            files = write_sitemap(entries, outdir, base)
         save_state(
             state_path,
             {
                 "fingerprint": fingerprint,
-                "files": [f.relative_to(outdir).as_posix() for f in written],
+                "files": [f.relative_to(outdir).as_posix() for f in files],
+                "site_inputs": made_from,
             },
         )
     if not _has_own_robots(app):

@@ -28,16 +28,19 @@ How a build goes (each step in its own module):
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from conference_recaps.domain import get_catalogue
+from conference_recaps.inputs import site_inputs
 from conference_recaps.pages.archives import tag_index, tag_pages, year_index, year_pages
 from conference_recaps.pages.conference import conference_index, conference_pages
 from conference_recaps.pages.contexts import ConferencePageContext, TalkPageContext
 from conference_recaps.pages.generate import (
     Page,
     State,
+    all_written,
     environment_stamp,
     is_page_builder,
     outdated_pages,
@@ -118,9 +121,21 @@ class PageBuild:
         self.state = State.load(self.state_path)
 
     def prepare(self, app: Sphinx, env: BuildEnvironment) -> None:
-        """Index the site, make every page and the sidebar (once per build)."""
+        """Index the site and render the sidebar (once per build).
+
+        The pages themselves are made only when they are written (:meth:`make_pages`):
+        a build whose inputs did not change has none to write.
+        """
         self.site = site = Site(env)
-        self.pages = list(all_pages(site, app.builder.get_target_uri))
+        self.pages = []
+        self.current, self.players, self.filtered = {}, {}, set()
+        self.sidebar = Sidebar(site, env, app.builder)
+        self.shared = {"sidebar": self.sidebar.stamp(), "home": home_stamp(site)}
+
+    def make_pages(self, app: Sphinx) -> None:
+        """Make every page, and what the html-page-context handler needs of them."""
+        assert self.site is not None
+        self.pages = list(all_pages(self.site, app.builder.get_target_uri))
         self.current = {page.name: current_of(page) for page in self.pages}
         #: Talk pages with a video player, and its host kind.
         self.players = {
@@ -130,9 +145,6 @@ class PageBuild:
         }
         #: Pages with a filterable talk grid.
         self.filtered = {p.name for p in self.pages if isinstance(p.context, ConferencePageContext)}
-        get_pages_domain(env).data["pages"] = {p.name: (p.family, p.title) for p in self.pages}
-        self.sidebar = Sidebar(site, env, app.builder)
-        self.shared = {"sidebar": self.sidebar.stamp(), "home": home_stamp(site)}
 
     def env_get_updated(self, app: Sphinx, env: BuildEnvironment) -> list[str]:
         """Documents to rewrite (not re-read) because the sidebar or the home page changed."""
@@ -216,12 +228,25 @@ class PageBuild:
             self.prepare(app, app.env)
         builder: StandaloneHTMLBuilder = app.builder  # type: ignore[assignment]
         global_stamp = environment_stamp(app, app.env) + self.shared["sidebar"]
-        outdated, stamps = outdated_pages(builder, self.pages, self.state, global_stamp)
-        remove_stale(builder, set(self.state.pages) - set(stamps))
+        inputs = site_inputs(app)
+        state = self.state
+        if (
+            state.inputs == inputs
+            and state.global_stamp == global_stamp
+            and all_written(builder, state.pages)
+        ):
+            # Nothing any page is made from changed, and every page is there.
+            self.next_state = dataclasses.replace(state, shared=self.shared)
+            return []
+        self.make_pages(app)
+        outdated, stamps = outdated_pages(builder, self.pages, state, global_stamp)
+        remove_stale(builder, set(state.pages) - set(stamps))
         write_pages(app, outdated)
         assert self.site is not None
         write_redirect_rules(builder, self.site.catalogue)
-        self.next_state = State(global_stamp=global_stamp, pages=stamps, shared=self.shared)
+        self.next_state = State(
+            global_stamp=global_stamp, pages=stamps, inputs=inputs, shared=self.shared
+        )
         return []
 
     def build_finished(self, app: Sphinx, exception: BaseException | None) -> None:

@@ -30,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import html
+import os
 import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,7 +62,7 @@ logger = logging.getLogger(__name__)
 
 TEMPLATES = Path(__file__).parent.parent / "templates"
 #: Bump when the state file's layout changes.
-STATE_VERSION = 1
+STATE_VERSION = 2
 #: Builders whose output is one HTML file per page name.
 HTML_BUILDERS = frozenset({"html", "dirhtml"})
 #: Keeps a page out of search engines (redirects and notices of withdrawn entries).
@@ -213,6 +214,8 @@ class State:
     #: Everything every page shows (code, templates, configuration, the sidebar).
     global_stamp: str = ""
     pages: dict[str, str] = field(default_factory=dict)
+    #: The site's inputs the pages were made from (:mod:`conference_recaps.inputs`).
+    inputs: str = ""
     #: Stamps of what Sphinx documents show from the whole site, by name ("sidebar"...).
     shared: dict[str, str] = field(default_factory=dict)
 
@@ -329,6 +332,11 @@ def remove_removed_docs(
             folder.rmdir()
             folder = folder.parent
     return []
+
+
+def all_written(builder: StandaloneHTMLBuilder, names: Iterable[str]) -> bool:
+    """Whether every named page's output file is there (``os.path``: 38,000 pages)."""
+    return all(os.path.isfile(builder.get_output_path(name)) for name in names)  # noqa: PTH113
 
 
 def outdated_pages(

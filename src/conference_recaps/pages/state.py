@@ -1,5 +1,4 @@
-"""The pages' share of the environment: which documents hold a home placeholder, and
-the list of generated pages (for the sitemap, feeds and link checks of other parts).
+"""The pages' share of the environment: which documents hold a home placeholder.
 
 A Domain of its own, so incremental builds drop a document's records (``clear_doc``)
 and parallel reads merge them (``merge_domaindata``).
@@ -18,16 +17,14 @@ if TYPE_CHECKING:
 
 
 class PagesDomain(Domain):
-    """Per-document records of the page generator, and the pages of the last build."""
+    """Per-document records of the page generator."""
 
     name = "recaps_pages"
     label = "Conference recaps: generated pages"
-    data_version = 1
+    data_version = 2
     initial_data: ClassVar[dict[str, Any]] = {
         # docname -> True: the document has a recaps-home placeholder.
         "home": {},
-        # pagename -> (family, title): every generated page, set after reading.
-        "pages": {},
     }
 
     def clear_doc(self, docname: str) -> None:
@@ -47,12 +44,3 @@ class PagesDomain(Domain):
 
 def get_pages_domain(env: BuildEnvironment) -> PagesDomain:
     return cast("PagesDomain", env.domains["recaps_pages"])
-
-
-def generated_pages(env: BuildEnvironment) -> dict[str, tuple[str, str]]:
-    """Every generated page of the current build: ``{pagename: (family, title)}``.
-
-    Families: ``talk``, ``speaker``, ``conference``, ``year``, ``tag`` and ``index``.
-    Filled after reading (``env-get-updated``), so it is complete when pages are written.
-    """
-    return cast("dict[str, tuple[str, str]]", get_pages_domain(env).data["pages"])

@@ -1,0 +1,98 @@
+"""What the site's generated outputs are made of, as one digest per build.
+
+Every generated page, API file, feed, calendar and the sitemap is a function of the
+same inputs: the extension's own files (code, templates, scripts), the theme and Sphinx
+versions, the builder and its configuration, the catalogue's files and the documents as
+Sphinx read them. When none of those changed since the last build that wrote an
+output, the output cannot have changed either, and its step keeps what is there.
+
+Each step still has its own finer fingerprints for the builds where something did
+change (a page's context, a feed's entries, a calendar's talks); this digest is what
+lets a no-op rebuild skip the whole-site work entirely. Without it, a no-op rebuild of
+pyvideo.org's archive spent over a minute making 38,000 page contexts, 35,000 API files
+and 26,000 feeds again only to find them equal (docs/architecture.md).
+
+How each input is seen cheaply:
+
+- the documents by the time Sphinx read each (``env.all_docs``): a document read again
+  gets a new time, one that is not read keeps its time;
+- the catalogue by its files' size and modification time, the same stamps that decide
+  whether it is parsed again (:mod:`.catalogue.extension`);
+- the extension by a checksum of every file in the package;
+- the configuration by the hash Sphinx keeps for it (``build_info``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import pickle
+import weakref
+import zlib
+from typing import TYPE_CHECKING
+
+import sphinx
+
+from conference_recaps.domain import get_domain
+from conference_recaps.fingerprint import PACKAGE
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+#: The packages whose code shapes the written pages besides ours.
+THEME_PACKAGES = ("sphinx-book-theme", "pydata-sphinx-theme", "myst-parser", "feedgen")
+
+_cache: weakref.WeakKeyDictionary[Sphinx, str] = weakref.WeakKeyDictionary()
+
+
+def package_checksum() -> int:
+    """A CRC of every file of the extension (code, templates, scripts, styles, schema)."""
+    checksum = 0
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            checksum = zlib.crc32(path.relative_to(PACKAGE).as_posix().encode(), checksum)
+            checksum = zlib.crc32(path.read_bytes(), checksum)
+    return checksum
+
+
+def _versions() -> tuple[str, ...]:
+    found = [sphinx.__version__]
+    for name in THEME_PACKAGES:
+        try:
+            found.append(f"{name}=={importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            found.append(f"{name} missing")
+    return tuple(found)
+
+
+def site_inputs(app: Sphinx) -> str:
+    """The digest of this build's inputs (made once per build, after reading)."""
+    cached = _cache.get(app)
+    if cached is not None:
+        return cached
+    env = app.env
+    builder = app.builder
+    build_info = getattr(builder, "build_info", None)
+    loaded = get_domain(env).data.get("catalogue")
+    parts = (
+        package_checksum(),
+        _versions(),
+        builder.name,
+        getattr(build_info, "config_hash", ""),
+        str(app.srcdir),
+        str(app.outdir),
+        getattr(loaded, "stamps", None),
+        sorted(env.all_docs.items()),
+    )
+    value = hashlib.blake2b(pickle.dumps(parts, protocol=5), digest_size=16).hexdigest()
+    _cache[app] = value
+    return value
+
+
+def _forget(app: Sphinx, *_args: object) -> None:
+    """A new build of the same application: its inputs are read again."""
+    _cache.pop(app, None)
+
+
+def setup_inputs(app: Sphinx) -> None:
+    app.connect("env-before-read-docs", _forget)
