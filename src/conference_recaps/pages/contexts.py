@@ -567,4 +567,3 @@ class TalksIndexContext(PageContext):
 
     conferences: tuple[TalksOfConference, ...]
     count: int
-

@@ -31,6 +31,7 @@ from sphinx.util import logging
 
 from conference_recaps.diagnostics import Subtype, warn
 from conference_recaps.discovery.outputs import digest, load_state, save_state
+from conference_recaps.discovery.pagefind import shards
 from conference_recaps.discovery.pagefind.runner import (
     BUNDLE_DIR,
     MANIFEST,
@@ -44,6 +45,7 @@ from conference_recaps.discovery.pagefind.runner import (
     tool_version,
 )
 from conference_recaps.discovery.pagefind.shards import IndexedContent, plan_shards
+from conference_recaps.inputs import site_inputs
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -118,8 +120,24 @@ class IndexFiles:
     def root(self) -> Path:
         return self.outdir / BUNDLE_DIR
 
-    def request(self) -> Request:
-        """What Pagefind would read now: the shards of the indexed pages, fingerprinted."""
+    def request(self, inputs: str | None = None) -> Request:
+        """What Pagefind would read now: the shards of the indexed pages, fingerprinted.
+
+        When the latest build asked for an index of the same ``inputs`` (the site's, see
+        :mod:`conference_recaps.inputs`, with Pagefind's version and the shard sizes),
+        its pages are the same, and so is its request:
+        it is taken again without walking the output, which at pyvideo.org's scale means
+        40,000 folders.
+        """
+        if inputs is not None:
+            saved = load_state(self.requested)
+            plan, fingerprints = saved.get("plan"), saved.get("shards")
+            if (
+                saved.get("site_inputs") == inputs
+                and isinstance(plan, dict)
+                and isinstance(fingerprints, dict)
+            ):
+                return Request(plan, fingerprints)
         content = IndexedContent.load(self.outdir, self.digests)
         pages = content.scan(".html", skip=[BUNDLE_DIR, *NO_PAGES])
         content.save(self.digests)
@@ -213,7 +231,15 @@ class SiteIndex:
         if exception is not None or app.builder.name not in {"html", "dirhtml"}:
             return
         files = IndexFiles(Path(app.outdir), Path(app.doctreedir), app.builder.name)
-        request = files.request()
+        # What the request is made of: the site's pages, Pagefind and the shard sizes.
+        inputs = digest(
+            site_inputs(app),
+            tool_version(),
+            shards.PAGES_PER_SHARD,
+            shards.SPEAKER_SHARD_FACTOR,
+            shards.RECAP_PAGES_PER_SHARD,
+        )
+        request = files.request(inputs)
         background = background_requested() and fcntl is not None
         # Kept until the build is over (:meth:`release`). In the foreground: no
         # background indexer swaps a shard in while this build writes it. In the
@@ -227,7 +253,12 @@ class SiteIndex:
         # an earlier build (pages since edited back) knows its index is stale.
         save_state(
             files.requested,
-            {"token": request.token, "plan": request.plan, "shards": request.fingerprints},
+            {
+                "token": request.token,
+                "plan": request.plan,
+                "shards": request.fingerprints,
+                "site_inputs": inputs,
+            },
         )
         if files.current(request):
             if files.indexed_token() != request.token:
