@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from sphinx.util.console import strip_colors
 
-from conference_recaps.catalogue import extension
+from conference_recaps.catalogue import extension, loader
 from conference_recaps.catalogue.extension import LoadedCatalogue
 from conference_recaps.catalogue.loader import catalogue_files
 from conference_recaps.config import RecapsConfig
@@ -27,13 +27,13 @@ if TYPE_CHECKING:
 def count_loads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Count calls of the parser behind the build's catalogue."""
     calls: list[int] = []
-    real = extension.load_catalogue
+    real = extension.load_files
 
     def counting(*args: Any) -> Any:
         calls.append(1)
         return real(*args)
 
-    monkeypatch.setattr(extension, "load_catalogue", counting)
+    monkeypatch.setattr(extension, "load_files", counting)
     return calls
 
 
@@ -160,3 +160,56 @@ def test_stamps_notice_added_and_removed_files(tmp_path: Path) -> None:
     (tmp_path / "talks" / "2019.yaml").unlink()
     third = extension.load(tmp_path, catalogue_files(tmp_path, settings), second)
     assert list(third.catalogue.conferences) == []
+
+
+def test_an_edit_parses_only_the_file_it_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A split catalogue: the other files' readings are reused, and the checks across
+    files (here an unknown speaker, then a duplicate id) are made again, as a fresh load
+    makes them."""
+    settings = RecapsConfig()
+    (tmp_path / "talks").mkdir()
+    people = tmp_path / "talks" / "people.yaml"
+    people.write_text("speakers:\n  - id: ada\n    name: Ada\n")
+    conference = tmp_path / "talks" / "c-2019.yaml"
+    conference.write_text(
+        "conferences:\n  - id: c-2019\n    name: C\n    start: 2019-01-01\n"
+        "    end: 2019-01-02\n"
+        "talks:\n  - id: c-2019/a\n    conference: c-2019\n    title: A\n"
+        "    speakers: [ada]\n"
+    )
+    first = extension.load(tmp_path, catalogue_files(tmp_path, settings), None)
+    assert first.problems == ()
+    parsed: list[str] = []
+    real = loader.read_file
+
+    def counting(path: Path, rel: str, root: Path) -> loader.FileRead:
+        parsed.append(rel)
+        return real(path, rel, root)
+
+    monkeypatch.setattr(loader, "read_file", counting)
+
+    def edit(path: Path, text: str) -> extension.LoadedCatalogue:
+        stat = path.stat() if path.exists() else None
+        path.write_text(text)
+        if stat is not None:  # a new modification time, even on a coarse clock
+            os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+        return extension.load(tmp_path, catalogue_files(tmp_path, settings), first)
+
+    second = edit(people, "speakers:\n  - id: bob\n    name: Bob\n")
+    assert parsed == ["talks/people.yaml"]
+    assert [p.message.split(";")[0] for p in second.problems] == [
+        "unknown speaker 'ada'",
+        "speaker 'bob' gives no talk",
+    ]
+    assert list(second.catalogue.talks) == []
+    fresh, problems = loader.load_catalogue(tmp_path, catalogue_files(tmp_path, settings))
+    assert tuple(problems) == second.problems
+    assert list(fresh.speakers) == list(second.catalogue.speakers)
+
+    parsed.clear()
+    first = second
+    third = edit(tmp_path / "talks" / "d.yaml", "speakers:\n  - id: bob\n    name: Bobby\n")
+    assert parsed == ["talks/d.yaml"]
+    assert any("duplicate speaker id 'bob'" in p.message for p in third.problems)

@@ -1,11 +1,13 @@
 """Load the catalogue once per build, before any document is read.
 
 At ``builder-inited`` the catalogue files are stamped (size and modification time); if the
-stamps equal those of the load kept in the pickled environment, that load is reused,
-otherwise the files are parsed again. The result, a frozen :class:`LoadedCatalogue`, is
-kept in the ``recaps`` domain, where :func:`conference_recaps.domain.get_catalogue` reads
-it. Its problems are reported as warnings on every build, reused or not, so ``-W`` keeps
-failing until the catalogue is fixed.
+stamps equal those of the load kept in the pickled environment, that load is reused;
+otherwise the files whose stamps changed are parsed again, the others' readings are
+taken from the last load, and the checks across files are made again. The result, a
+frozen :class:`LoadedCatalogue`, is kept in the ``recaps`` domain, where
+:func:`conference_recaps.domain.get_catalogue` reads it. Its problems are reported as
+warnings on every build, reused or not, so ``-W`` keeps failing until the catalogue is
+fixed.
 
 No page declares ``env.note_dependency`` on the catalogue: the domain compares the
 fingerprints of the entries each page used and re-reads only the pages whose entries
@@ -19,14 +21,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from conference_recaps.catalogue.loader import catalogue_files, load_catalogue, site_path
+from conference_recaps.catalogue.loader import FileRead, catalogue_files, load_files, site_path
 from conference_recaps.catalogue.model import Catalogue
 from conference_recaps.config import get_config
 from conference_recaps.diagnostics import Problem, report
 from conference_recaps.domain import get_domain
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
     from sphinx.application import Sphinx
 
@@ -41,6 +43,8 @@ class LoadedCatalogue:
     catalogue: Catalogue
     stamps: tuple[Stamp, ...]
     problems: tuple[Problem, ...]
+    #: Each file's own reading, by its stamp: the next load parses only changed files.
+    reads: Mapping[Stamp, FileRead] = dataclasses.field(default_factory=dict)
 
 
 def stamp_files(root: Path, files: Sequence[Path]) -> tuple[Stamp, ...]:
@@ -60,8 +64,20 @@ def load(root: Path, files: Sequence[Path], previous: LoadedCatalogue | None) ->
     stamps = stamp_files(root, files)
     if previous is not None and previous.stamps == stamps:
         return previous
-    catalogue, problems = load_catalogue(root, files)
-    return LoadedCatalogue(catalogue, stamps, tuple(problems))
+    unchanged = set(stamps)
+    kept = {
+        stamp[0]: read
+        for stamp, read in (previous.reads.items() if previous is not None else ())
+        if stamp in unchanged
+    }
+    catalogue, problems, reads = load_files(root, files, kept)
+    by_path = {stamp[0]: stamp for stamp in stamps}
+    return LoadedCatalogue(
+        catalogue,
+        stamps,
+        tuple(problems),
+        {by_path[rel]: read for rel, read in reads.items() if rel in by_path},
+    )
 
 
 def _load_catalogue(app: Sphinx) -> None:

@@ -27,10 +27,12 @@ from conference_recaps.diagnostics import Problem, Subtype
 from conference_recaps.paths import access_problem
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
     from conference_recaps.config import RecapsConfig
 
+#: Each list's spec, by the list's name (``talks``...).
+SPECS: Final = {spec.list_name: spec for spec in ENTRY_SPECS}
 #: Larger files are refused: a catalogue this big should be split into ``talks/*.yaml``.
 MAX_FILE_BYTES: Final = 50 * 1024 * 1024
 
@@ -103,12 +105,34 @@ def read_source(path: Path, rel: str, root: Path) -> tuple[str | None, list[Prob
 
 def load_catalogue(root: Path, files: Sequence[Path]) -> tuple[Catalogue, list[Problem]]:
     """Load and validate the catalogue files; every problem of every file is returned."""
+    catalogue, problems, _reads = load_files(root, files)
+    return catalogue, problems
+
+
+@dataclass(frozen=True, slots=True)
+class FileRead:
+    """What one file holds on its own: its entries in order (by list name) and the
+    problems found without looking at the other files."""
+
+    items: tuple[tuple[str, ParsedEntry], ...]
+    problems: tuple[Problem, ...]
+
+
+def load_files(
+    root: Path, files: Sequence[Path], reuse: Mapping[str, FileRead] | None = None
+) -> tuple[Catalogue, list[Problem], dict[str, FileRead]]:
+    """:func:`load_catalogue`, taking the reads in ``reuse`` (by site path) for the files
+    that did not change, and returning every file's read for the next load.
+
+    Parsing is most of a load; a catalogue split into ``talks/*.yaml`` then costs an
+    edit the parsing of one file, and the checks across files.
+    """
     # The loader makes millions of small objects and no reference cycles: without this,
     # the cyclic garbage collector takes 40% of a large catalogue's load time.
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _load(root, files)
+        return _load(root, files, reuse or {})
     finally:
         if was_enabled:
             gc.enable()
@@ -133,11 +157,15 @@ class _Read:
         return ident in self.first_at[list_name]
 
 
-def _load(root: Path, files: Sequence[Path]) -> tuple[Catalogue, list[Problem]]:
+def _load(
+    root: Path, files: Sequence[Path], reuse: Mapping[str, FileRead]
+) -> tuple[Catalogue, list[Problem], dict[str, FileRead]]:
     rel_paths = [site_path(root, path) for path in files]
     read = _Read()
+    reads: dict[str, FileRead] = {}
     for path, rel in zip(files, rel_paths, strict=True):
-        _read_file(read, path, rel, root)
+        reads[rel] = file_read = reuse.get(rel) or read_file(path, rel, root)
+        _add_file(read, rel, file_read)
     conferences = {p.entry.id: p for p in read.parsed["conferences"] if p.entry}
     speakers = {p.entry.id: p for p in read.parsed["speakers"] if p.entry}
     talks = _check_talks(read, conferences, speakers)
@@ -158,35 +186,44 @@ def _load(root: Path, files: Sequence[Path]) -> tuple[Catalogue, list[Problem]]:
         talks=talks,
         files=rel_paths,
     )
-    return catalogue, problems
+    return catalogue, problems, reads
 
 
-def _read_file(read: _Read, path: Path, rel: str, root: Path) -> None:
-    """Read one file's entries; an id already taken in an earlier file is reported."""
-    text, read_problems = read_source(path, rel, root)
-    read.problems += read_problems
+def read_file(path: Path, rel: str, root: Path) -> FileRead:
+    """Parse one file and read its entries, each on its own."""
+    text, problems = read_source(path, rel, root)
     if text is None:
-        return
+        return FileRead((), tuple(problems))
     node, syntax_problems = parse_yaml(text, rel)
-    read.problems += syntax_problems
     reader = Reader(rel)
-    for spec, item in read_entries(reader, node):
+    items = tuple((spec.list_name, item) for spec, item in read_entries(reader, node))
+    return FileRead(items, (*problems, *syntax_problems, *reader.problems))
+
+
+def _add_file(read: _Read, rel: str, file_read: FileRead) -> None:
+    """Add one file's entries; an id already taken in an earlier file is reported."""
+    read.problems += file_read.problems
+    for list_name, item in file_read.items:
+        spec = SPECS[list_name]
         if spec is TALK:
             read.referenced_speakers.update(item.mentions)
         if item.ident is None:
             continue
-        seen = read.first_at[spec.list_name]
+        seen = read.first_at[list_name]
         if item.ident in seen:
-            reader.error(
-                item.id_at,
-                f"duplicate {spec.noun} id '{item.ident}' (first defined at "
-                f"{seen[item.ident]}); give each {spec.noun} its own id",
+            read.problems.append(
+                Problem(
+                    rel,
+                    *item.id_at,
+                    f"duplicate {spec.noun} id '{item.ident}' (first defined at "
+                    f"{seen[item.ident]}); give each {spec.noun} its own id",
+                    Subtype.catalogue,
+                )
             )
             continue
         seen[item.ident] = f"{rel}:{item.id_at[0]}"
         if item.entry is not None:
-            read.parsed[spec.list_name].append(item)
-    read.problems += reader.problems
+            read.parsed[list_name].append(item)
 
 
 def _check_talks(
