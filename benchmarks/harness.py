@@ -213,9 +213,45 @@ def generate(root: Path, talks: int, seed: int = 2019, recap_every: int = 20) ->
     return {"recap": first_recap, "talk": f"{conferences[0][0]}/talk-0"}
 
 
+def split_catalogue(root: Path) -> int:
+    """Split ``talks.yaml`` into ``talks/<conference-id>.yaml`` (each conference with its
+    talks) and ``talks/speakers.yaml``, the layout the design gives a large catalogue;
+    return the number of files. Block style as the importer writes it: top-level lists,
+    items starting with ``  - id: ``; a talk's id starts with its conference's.
+    """
+    source = root / "talks.yaml"
+    section = ""
+    items: dict[str, list[tuple[str, list[str]]]] = {}
+    for line in source.read_text(encoding="utf-8").splitlines(keepends=True):
+        if line[:1].isalpha():
+            section = line.split(":", 1)[0]
+            items.setdefault(section, [])
+        elif line.startswith("  - id: "):
+            items[section].append((line[8:].strip().strip("\"'"), [line]))
+        elif line.strip():
+            items[section][-1][1].append(line)
+    files: dict[str, dict[str, list[str]]] = {}
+    for conference, lines in items.get("conferences", []):
+        files.setdefault(conference, {}).setdefault("conferences", []).extend(lines)
+    for talk, lines in items.get("talks", []):
+        conference = talk.split("/", 1)[0]
+        files.setdefault(conference, {}).setdefault("talks", []).extend(lines)
+    files["speakers"] = {"speakers": [ln for _, lines in items.get("speakers", []) for ln in lines]}
+    folder = root / "talks"
+    folder.mkdir(exist_ok=True)
+    for name, lists in files.items():
+        text = "".join(f"{key}:\n" + "".join(lines) for key, lines in lists.items())
+        (folder / f"{name}.yaml").write_text(text, encoding="utf-8")
+    source.unlink()
+    return len(files)
+
+
 def edit_talk_title(root: Path, talk_id: str, title: str) -> None:
-    """Change one talk's title in ``talks.yaml`` (block style, as generated or imported)."""
-    catalogue = root / "talks.yaml"
+    """Change one talk's title in the catalogue (block style, as generated or imported):
+    in ``talks/<conference-id>.yaml`` when the catalogue is split, else ``talks.yaml``."""
+    catalogue = root / "talks" / f"{talk_id.split('/', 1)[0]}.yaml"
+    if not catalogue.is_file():
+        catalogue = root / "talks.yaml"
     text = catalogue.read_text(encoding="utf-8")
     start = text.index(f"  - id: {talk_id}\n")
     line = text.index("    title: ", start)

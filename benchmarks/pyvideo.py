@@ -49,6 +49,7 @@ from harness import (
     output_mtimes,
     run_build,
     run_tree,
+    split_catalogue,
     tree_size,
     wait_for_index,
     write_recaps,
@@ -228,6 +229,9 @@ def make_site(root: Path, options: argparse.Namespace, folders: list[Path]) -> t
     import_catalogue(root, options.data.resolve(), folders, options.cache.resolve())
     plans = plan_recaps(root, options.recap_every, rnd)
     recap = write_recaps(root, plans, rnd)[0]
+    if options.split:
+        count = split_catalogue(root)
+        print(f"catalogue: split into {count} files under talks/ (one per conference)")
     return recap, plans[0].cards[0]
 
 
@@ -475,6 +479,13 @@ def main() -> int:
     parser.add_argument("--pelican", default="pelican", help="the Pelican to run it with")
     parser.add_argument("--cpu", type=int, default=0, help="the core Pelican is pinned to")
     parser.add_argument("--keep", action="store_true", help="keep the site's folder")
+    parser.add_argument(
+        "--single-file",
+        dest="split",
+        action="store_false",
+        help="keep the imported catalogue in one talks.yaml (by default it is split into "
+        "talks/<conference-id>.yaml and talks/speakers.yaml, as a large catalogue is kept)",
+    )
     options = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[attr-defined]  # progress in logs
     now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
