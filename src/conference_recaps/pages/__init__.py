@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from conference_recaps.domain import get_catalogue
+from conference_recaps.page_parts import FRAME_MARK, FrameMark, page_part
 from conference_recaps.pages.archives import tag_index, tag_pages, year_index, year_pages
 from conference_recaps.pages.conference import conference_index, conference_pages
 from conference_recaps.pages.contexts import ConferencePageContext, TalkPageContext
@@ -146,7 +147,8 @@ class PageBuild:
             return [d for d in get_pages_domain(env).home_docs() if d in env.found_docs]
         return []
 
-    def page_context(
+    @page_part("recaps_sidebar")
+    def page_sidebar(
         self,
         app: Sphinx,
         pagename: str,
@@ -162,9 +164,24 @@ class PageBuild:
         assert self.sidebar is not None and self.site is not None
         current, year = self.current.get(pagename) or self._doc_current(pagename)
         context["recaps_sidebar"] = self.sidebar.html(context["content_root"], current, year)
-        if pagename in self.players:
-            add_player_assets(app, self.players[pagename])
-        if pagename in self.filtered:
+
+    def page_context(
+        self,
+        app: Sphinx,
+        pagename: str,
+        templatename: str,
+        context: dict[str, Any],
+        doctree: nodes.document | None,
+    ) -> None:
+        """The scripts a page's family loads, and previous and next within the section."""
+        if not is_page_builder(app):
+            return
+        # A frame (pages/frame.py) loads what the pages of its kind load.
+        frame: FrameMark | None = context.get(FRAME_MARK)
+        page = frame.page if frame is not None else pagename
+        if page in self.players:
+            add_player_assets(app, self.players[page])
+        if page in self.filtered:
             # Sphinx restores its list of scripts after each page: only these pages get it.
             app.add_js_file("recaps-filter.js", loading_method="defer")
         if doctree is not None:
@@ -257,6 +274,9 @@ def setup_pages(app: Sphinx) -> None:
     app.connect("builder-inited", build.builder_inited)
     app.connect("env-get-outdated", remove_removed_docs)
     app.connect("env-get-updated", build.env_get_updated)
+    # One after the other, where the single handler was: the theme's handlers (500 too)
+    # see the sidebar as before.
+    app.connect("html-page-context", build.page_sidebar)
     app.connect("html-page-context", build.page_context)
     app.connect("doctree-resolved", build.fill_home)
     app.connect("html-collect-pages", build.collect_pages)
