@@ -187,6 +187,10 @@ class PageBuild:
         if doctree is not None:
             self._keep_within_section(app, pagename, context)
 
+    def frame_traits(self, pagename: str) -> tuple[str | None, bool]:
+        """What :meth:`page_context` adds to a generated page: part of its frame's key."""
+        return self.players.get(pagename), pagename in self.filtered
+
     def _keep_within_section(self, app: Sphinx, pagename: str, context: dict[str, Any]) -> None:
         """Previous and next stay within the reader's pages, or within the guide."""
         assert self.sidebar is not None
@@ -235,7 +239,7 @@ class PageBuild:
         global_stamp = environment_stamp(app, app.env) + self.shared["sidebar"]
         outdated, stamps = outdated_pages(builder, self.pages, self.state, global_stamp)
         remove_stale(builder, set(self.state.pages) - set(stamps))
-        write_pages(app, outdated)
+        write_pages(app, outdated, self.frame_traits)
         assert self.site is not None
         write_redirect_rules(builder, self.site.catalogue)
         self.next_state = State(global_stamp=global_stamp, pages=stamps, shared=self.shared)
