@@ -31,9 +31,13 @@ How a frame is made sure of, before any page is written with it:
 2. Each place a part appears is matched, by its probe, to the filter the template
    applied there (none, ``|e``, ``|striptags|e``, ``|striptags``); a place that matches
    none makes the kind go through ``handle_page``.
-3. The first page of each kind is written by ``handle_page`` and compared with what the
-   frame gives for it; if they differ, every page of the kind goes through
-   ``handle_page``.
+3. The first page of each kind is written by ``handle_page``; the frame is rendered when
+   a second page of the kind comes (so a rebuild that writes a few pages of different
+   kinds costs what it did) and must give the first page byte for byte, or every page
+   of the kind goes through ``handle_page``.
+
+What the page-part handlers log for a page is said once, whichever way it is written;
+a frame whose rendering logs a warning is not used.
 
 Pages this cannot vouch for go through ``handle_page`` as before, rather than guessing:
 a name with a component that escaping could change or that is ``index`` (``dirhtml``
@@ -51,6 +55,7 @@ import posixpath
 import re
 import tempfile
 from dataclasses import dataclass
+from logging import WARNING
 from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -137,6 +142,14 @@ class Frame:
         return "".join(out)
 
 
+@dataclass(frozen=True, slots=True)
+class _First:
+    """A kind's first page, written by handle_page: what its frame is checked against."""
+
+    name: str
+    values: dict[str, Any]
+
+
 @dataclass
 class _Mark:
     """The frame being rendered, as the page-part handlers see it (``page_parts.FrameMark``)."""
@@ -181,26 +194,34 @@ class Frames:
         self.declared = frozenset(OWN_KEYS).union(*(keys for _h, keys in self.parts))
         self.folders = _folders(self.builder)
         #: None: the kind is written through handle_page.
-        self.frames: dict[Hashable, Frame | None] = {}
+        self.frames: dict[Hashable, Frame | _First | None] = {}
         #: Page names written through a frame (for the tests).
         self.framed: list[str] = []
 
     def write(self, page: Page) -> None:
         """Write the page through its kind's frame, or through ``handle_page``."""
-        found = self._parts(page) if self.usable else None
+        if not self.usable:
+            self._reference(page)
+            return
+        # What the page-part handlers log is said once: kept when the page is written
+        # through a frame, dropped when handle_page is to run them again.
+        with logging.pending_logging() as pending:
+            found = self._parts(page)
+            frame = self._frame_of(page, *found) if found is not None else None
+            if frame is None:
+                pending.clear()
         if found is None:
             self._reference(page)
             return
         key, values = found
+        if frame is not None:
+            self.write_framed(page, frame.fill(values))
+            return
+        self._reference(page)
         if key not in self.frames:
-            # Writes the page through handle_page, to compare the frame with.
-            self.frames[key] = self._frame(page, values)
-            return
-        frame = self.frames[key]
-        if frame is None:
-            self._reference(page)
-            return
-        self.write_framed(page, frame.fill(values))
+            # The kind's first page: a frame is made only if a second page comes, and
+            # checked against this page as handle_page wrote it.
+            self.frames[key] = _First(page.name, values)
 
     def write_framed(self, page: Page, output: str) -> None:
         """Write the file as ``handle_page`` does."""
@@ -304,29 +325,39 @@ class Frames:
 
     # -- a kind's frame -------------------------------------------------------------
 
-    def _frame(self, page: Page, values: dict[str, Any]) -> Frame | None:
-        """Render, check and keep the frame of this page's kind; write the page itself."""
+    def _frame_of(self, page: Page, key: Hashable, values: dict[str, Any]) -> Frame | None:
+        """The frame of the page's kind; None if there is none, or none yet."""
+        found = self.frames.get(key)
+        if isinstance(found, _First):
+            found = self.frames[key] = self._frame(page, values, found)
+        return found
+
+    def _frame(self, page: Page, values: dict[str, Any], first_page: _First) -> Frame | None:
+        """Render and check the frame of this page's kind, against its first page."""
         names = sorted(n for n, v in values.items() if _kind(v) in ("str", "Markup"))
         first = page.name.split(SEP)[0]
         renders = []
-        for variant in "ab":
-            tokens = {}
-            for index, name in enumerate(names):
-                text = token(index, variant)
-                if variant == "b" and not name.startswith("path/"):
-                    text += TEXT_PROBE if name in ESCAPED_TEXT else MARKUP_PROBE
-                tokens[name] = type(values[name])(text)
-            renders.append(self._render(page, values, tokens, first))
-        self._reference(page)
+        # A frame that makes anything warn is not trusted (and says nothing).
+        with logging.suppress_logging() as quiet:
+            for variant in "ab":
+                tokens = {}
+                for index, name in enumerate(names):
+                    text = token(index, variant)
+                    if variant == "b" and not name.startswith("path/"):
+                        text += TEXT_PROBE if name in ESCAPED_TEXT else MARKUP_PROBE
+                    tokens[name] = type(values[name])(text)
+                renders.append(self._render(page, values, tokens, first))
         first_render, probed = renders
         if first_render is None or probed is None:
+            return None
+        if any(record.levelno >= WARNING for record in quiet.buffer):
             return None
         frame = _split(first_render, probed, names, tokens)
         if frame is None:
             return None
-        written = Path(self.builder.get_output_path(page.name)).read_text(encoding="utf-8")
-        if frame.fill(values) != written:
-            logger.debug("[recaps] the frame of %s differs from its page", page.name)
+        path = Path(self.builder.get_output_path(first_page.name))
+        if not path.is_file() or frame.fill(first_page.values) != path.read_text("utf-8"):
+            logger.debug("[recaps] the frame of %s differs from its page", first_page.name)
             return None
         return frame
 
