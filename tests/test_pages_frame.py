@@ -12,6 +12,7 @@ cannot pass by everything falling back to ``handle_page``.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from io import StringIO
 from pathlib import Path
@@ -19,11 +20,16 @@ from typing import TYPE_CHECKING
 
 import pytest
 from sphinx.testing.util import SphinxTestApp
+from sphinx.util import logging
 
+from conference_recaps.discovery import feeds
+from conference_recaps.page_parts import page_part
 from conference_recaps.pages import frame
 from test_permanence import merge_hopper, withdraw_secret_talk
 
 if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
     from conference_recaps.pages.generate import Page
 
 ROOTS = Path(__file__).parent / "roots"
@@ -162,3 +168,33 @@ def _first_difference(names: list[str], left: dict[str, bytes], right: dict[str,
     at = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), len(a))
     start = max(0, at - 200)
     return f"{names[0]} at byte {at}:\n{a[start : at + 200]!r}\n{b[start : at + 200]!r}"
+
+
+def test_what_a_page_part_logs_is_said_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Kept when the page goes through its frame, dropped when handle_page says it again."""
+    announce = feeds._announce_feeds
+
+    @page_part("metatags")
+    def noisy(app: Sphinx, pagename: str, *args: object) -> None:
+        if pagename.startswith("talks/") and pagename.count("/") == 2:
+            logging.getLogger(__name__).warning("noisy page %s", pagename)
+        announce(app, pagename, *args)
+
+    monkeypatch.setattr(feeds, "_announce_feeds", noisy)
+    site = tmp_path / "site"
+    shutil.copytree(ROOTS / "test-discovery", site)
+    discovery_edit(site)
+    warnings = StringIO()
+    app = SphinxTestApp("dirhtml", srcdir=site, builddir=tmp_path / "out", warning=warnings)
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    said = re.findall(r"noisy page ([\w/.-]+)", warnings.getvalue())
+    talks = {
+        f"talks/{p.parent.name}/{p.name}"
+        for p in (tmp_path / "out" / "dirhtml" / "talks").glob("*/*")
+    }
+    assert sorted(said) == sorted(talks)
