@@ -8,11 +8,12 @@ decides whether it is rewritten" cannot drift apart: a talk page's context holds
 names of its speakers and the titles of its previous and next talks, so renaming a
 speaker rewrites exactly the pages that print the name.
 
-Pages are written on ``html-collect-pages`` through the builder's ``handle_page`` and the
-theme's ``page.html``, so they are themed like the rest; nothing is written into the
-source tree. Bodies come from Jinja templates with autoescaping on (Sphinx's own
-template environment does not escape), so a title or abstract from the catalogue can
-never inject markup.
+Pages are written on ``html-collect-pages`` with the theme's ``page.html``, so they are
+themed like the rest; nothing is written into the source tree. The theme's page is
+rendered by ``handle_page`` once per kind of page and each page's own parts are put
+into it (:mod:`.frame`); what that cannot vouch for goes through ``handle_page`` itself.
+Bodies come from Jinja templates with autoescaping on (Sphinx's own template environment
+does not escape), so a title or abstract from the catalogue can never inject markup.
 
 Why the fingerprints of written pages are kept in a file next to the doctrees rather
 than in the environment: Sphinx pickles the environment *before* writing, and only when
