@@ -31,6 +31,7 @@ from conference_recaps.domain import (
     set_recap_meta,
 )
 from conference_recaps.frontmatter import filed_year, read_front_matter
+from conference_recaps.page_parts import page_part
 from conference_recaps.pages.generate import NOINDEX
 from conference_recaps.text import RECAP_KIND_LABELS, long_date
 from conference_recaps.urls import safe_url
@@ -189,6 +190,7 @@ class WithdrawnRecap(SphinxTransform):
             domain.table(table).pop(docname, None)
 
 
+@page_part("sourcename", "metatags")
 def _noindex(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:

@@ -26,6 +26,7 @@ from conference_recaps.config import get_config
 from conference_recaps.discovery.jsonld import CONTEXT, script_tag
 from conference_recaps.discovery.site import UTILITY_PAGES, classify, page_url
 from conference_recaps.domain import get_catalogue
+from conference_recaps.page_parts import page_part
 from conference_recaps.urls import RECAPS_INDEX, catalogue_page, index_page
 
 if TYPE_CHECKING:
@@ -98,6 +99,7 @@ def breadcrumb_list(items: list[tuple[str, str]]) -> dict[str, Any]:
     }
 
 
+@page_part("recaps_breadcrumbs", "recaps_breadcrumb_trail")
 def _add_breadcrumbs(
     app: Sphinx,
     pagename: str,
@@ -125,6 +127,7 @@ def _add_breadcrumbs(
     context["recaps_breadcrumb_trail"] = steps
 
 
+@page_part("recaps_breadcrumb_trail", "metatags")
 def _add_breadcrumb_list(
     app: Sphinx,
     pagename: str,

@@ -34,6 +34,7 @@ from conference_recaps.discovery.site import base_url, classify, page_url, speak
 from conference_recaps.domain import get_catalogue
 from conference_recaps.fingerprint import code_fingerprint
 from conference_recaps.inputs import site_inputs
+from conference_recaps.page_parts import page_part
 from conference_recaps.urls import FOLDERS, catalogue_page
 
 if TYPE_CHECKING:
@@ -167,6 +168,7 @@ def _write_calendars(app: Sphinx, exception: BaseException | None) -> None:
     write_calendars(app)
 
 
+@page_part("metatags")
 def _announce_calendar(
     app: Sphinx,
     pagename: str,

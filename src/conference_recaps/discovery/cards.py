@@ -30,6 +30,7 @@ from sphinx.util.parallel import ParallelTasks, parallel_available
 
 from conference_recaps.discovery.site import absolute
 from conference_recaps.domain import get_catalogue, get_domain, recap_metas
+from conference_recaps.page_parts import page_part
 from conference_recaps.pages.generate import is_page_builder
 from conference_recaps.text import long_date
 from conference_recaps.urls import catalogue_page
@@ -167,6 +168,7 @@ class CardBuild:
             self.cards = cards(app)
         return self.cards
 
+    @page_part("recaps_card", "recaps_site_card")
     def page_context(
         self,
         app: Sphinx,

@@ -53,6 +53,7 @@ from conference_recaps.discovery.site import (
 )
 from conference_recaps.fingerprint import code_fingerprint
 from conference_recaps.inputs import site_inputs
+from conference_recaps.page_parts import page_part
 from conference_recaps.pages.site import RecapInfo, Site
 from conference_recaps.text import kind_label
 from conference_recaps.urls import catalogue_page, is_http_url, page_exists, tag_slug
@@ -594,6 +595,7 @@ def _link(href: str, kind: str, title: str) -> str:
     )
 
 
+@page_part("metatags")
 def _announce_feeds(
     app: Sphinx,
     pagename: str,

@@ -41,6 +41,7 @@ from conference_recaps.discovery.site import (
     talk_date,
 )
 from conference_recaps.domain import get_catalogue
+from conference_recaps.page_parts import page_part
 from conference_recaps.urls import catalogue_page, is_http_url
 from conference_recaps.video import video_at, vimeo_id, youtube_id
 
@@ -436,6 +437,7 @@ def site_image(app: Sphinx) -> str | None:
     return image if is_http_url(image) else absolute(app.builder, image)
 
 
+@page_part("metatags")
 def _add_structured_data(
     app: Sphinx,
     pagename: str,

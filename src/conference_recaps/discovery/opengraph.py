@@ -30,6 +30,7 @@ from conference_recaps.discovery.site import (
     page_url,
 )
 from conference_recaps.domain import get_catalogue
+from conference_recaps.page_parts import page_part
 from conference_recaps.video import youtube_id
 
 if TYPE_CHECKING:
@@ -105,6 +106,7 @@ def _configure(app: Sphinx, config: Config) -> None:
         config.ogp_social_cards = {"enable": False}
 
 
+@page_part("meta", "metatags")
 def _steer_documents(
     app: Sphinx,
     pagename: str,
@@ -161,6 +163,7 @@ def og_field(name: str, value: Any) -> Any:
     return value
 
 
+@page_part("metatags")
 def _tag_generated_pages(
     app: Sphinx,
     pagename: str,

@@ -35,6 +35,7 @@ from conference_recaps.discovery.site import (
     talk_date,
 )
 from conference_recaps.domain import get_catalogue, get_domain
+from conference_recaps.page_parts import page_part
 from conference_recaps.text import RECAP_KIND_LABELS, kind_label
 
 if TYPE_CHECKING:
@@ -171,6 +172,7 @@ def is_indexed(env: BuildEnvironment, root_doc: str, pagename: str, subject: Sub
     return subject.kind in INDEXED
 
 
+@page_part("body", "title", "display_toc")
 def _mark_page(
     app: Sphinx,
     pagename: str,

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from conference_recaps.domain import get_catalogue
 from conference_recaps.inputs import site_inputs
+from conference_recaps.page_parts import FRAME_MARK, FrameMark, page_part
 from conference_recaps.pages.archives import tag_index, tag_pages, year_index, year_pages
 from conference_recaps.pages.conference import conference_index, conference_pages
 from conference_recaps.pages.contexts import ConferencePageContext, TalkPageContext
@@ -158,7 +159,8 @@ class PageBuild:
             return [d for d in get_pages_domain(env).home_docs() if d in env.found_docs]
         return []
 
-    def page_context(
+    @page_part("recaps_sidebar")
+    def page_sidebar(
         self,
         app: Sphinx,
         pagename: str,
@@ -174,13 +176,32 @@ class PageBuild:
         assert self.sidebar is not None and self.site is not None
         current, year = self.current.get(pagename) or self._doc_current(pagename)
         context["recaps_sidebar"] = self.sidebar.html(context["content_root"], current, year)
-        if pagename in self.players:
-            add_player_assets(app, self.players[pagename])
-        if pagename in self.filtered:
+
+    def page_context(
+        self,
+        app: Sphinx,
+        pagename: str,
+        templatename: str,
+        context: dict[str, Any],
+        doctree: nodes.document | None,
+    ) -> None:
+        """The scripts a page's family loads, and previous and next within the section."""
+        if not is_page_builder(app):
+            return
+        # A frame (pages/frame.py) loads what the pages of its kind load.
+        frame: FrameMark | None = context.get(FRAME_MARK)
+        page = frame.page if frame is not None else pagename
+        if page in self.players:
+            add_player_assets(app, self.players[page])
+        if page in self.filtered:
             # Sphinx restores its list of scripts after each page: only these pages get it.
             app.add_js_file("recaps-filter.js", loading_method="defer")
         if doctree is not None:
             self._keep_within_section(app, pagename, context)
+
+    def frame_traits(self, pagename: str) -> tuple[str | None, bool]:
+        """What :meth:`page_context` adds to a generated page: part of its frame's key."""
+        return self.players.get(pagename), pagename in self.filtered
 
     def _keep_within_section(self, app: Sphinx, pagename: str, context: dict[str, Any]) -> None:
         """Previous and next stay within the reader's pages, or within the guide."""
@@ -241,7 +262,7 @@ class PageBuild:
         self.make_pages(app)
         outdated, stamps = outdated_pages(builder, self.pages, state, global_stamp)
         remove_stale(builder, set(state.pages) - set(stamps))
-        write_pages(app, outdated)
+        write_pages(app, outdated, self.frame_traits)
         assert self.site is not None
         write_redirect_rules(builder, self.site.catalogue)
         self.next_state = State(
@@ -282,6 +303,9 @@ def setup_pages(app: Sphinx) -> None:
     app.connect("builder-inited", build.builder_inited)
     app.connect("env-get-outdated", remove_removed_docs)
     app.connect("env-get-updated", build.env_get_updated)
+    # One after the other, where the single handler was: the theme's handlers (500 too)
+    # see the sidebar as before.
+    app.connect("html-page-context", build.page_sidebar)
     app.connect("html-page-context", build.page_context)
     app.connect("doctree-resolved", build.fill_home)
     app.connect("html-collect-pages", build.collect_pages)

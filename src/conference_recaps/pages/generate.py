@@ -8,11 +8,12 @@ decides whether it is rewritten" cannot drift apart: a talk page's context holds
 names of its speakers and the titles of its previous and next talks, so renaming a
 speaker rewrites exactly the pages that print the name.
 
-Pages are written on ``html-collect-pages`` through the builder's ``handle_page`` and the
-theme's ``page.html``, so they are themed like the rest; nothing is written into the
-source tree. Bodies come from Jinja templates with autoescaping on (Sphinx's own
-template environment does not escape), so a title or abstract from the catalogue can
-never inject markup.
+Pages are written on ``html-collect-pages`` with the theme's ``page.html``, so they are
+themed like the rest; nothing is written into the source tree. The theme's page is
+rendered by ``handle_page`` once per kind of page and each page's own parts are put
+into it (:mod:`.frame`); what that cannot vouch for goes through ``handle_page`` itself.
+Bodies come from Jinja templates with autoescaping on (Sphinx's own template environment
+does not escape), so a title or abstract from the catalogue can never inject markup.
 
 Why the fingerprints of written pages are kept in a file next to the doctrees rather
 than in the environment: Sphinx pickles the environment *before* writing, and only when
@@ -46,11 +47,13 @@ from sphinx.util.parallel import ParallelTasks, parallel_available
 
 from conference_recaps.abstracts import render_abstract
 from conference_recaps.fingerprint import code_fingerprint
+from conference_recaps.pages import frame
+from conference_recaps.pages.frame import Frames
 from conference_recaps.text import kind_label, long_date
 from conference_recaps.urls import catalogue_page, index_page, safe_url
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator, Sequence, Set
+    from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence, Set
 
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
@@ -132,11 +135,23 @@ def paragraphs(text: str | None) -> list[str]:
 
 
 class Renderer:
-    """Renders pages for one builder: the body from our templates, the rest from the theme."""
+    """Renders pages for one builder: the body from our templates, the rest from the theme.
 
-    def __init__(self, builder: StandaloneHTMLBuilder) -> None:
+    The theme's part comes from its frame for the page's kind (:mod:`.frame`) when one can
+    be vouched for, else from ``handle_page``, the reference the frames are checked against.
+    """
+
+    def __init__(
+        self,
+        builder: StandaloneHTMLBuilder,
+        app: Sphinx | None = None,
+        traits: Callable[[str], Hashable] | None = None,
+    ) -> None:
         self.builder = builder
         self.jinja = body_environment()
+        self.frames = (
+            Frames(app, self, traits) if frame.ENABLED and app is not None and traits else None
+        )
 
     def url_function(self, pagename: str) -> Callable[..., str]:
         builder = self.builder
@@ -192,7 +207,10 @@ class Renderer:
         return ctx
 
     def write(self, page: Page) -> None:
-        self.builder.handle_page(page.name, self.context(page), page.context.layout)
+        if self.frames is not None:
+            self.frames.write(page)
+        else:
+            self.builder.handle_page(page.name, self.context(page), page.context.layout)
 
     def write_chunk(self, pages: Sequence[Page]) -> int:
         for page in pages:
@@ -255,10 +273,17 @@ def is_page_builder(app: Sphinx) -> bool:
     return app.builder is not None and app.builder.name in HTML_BUILDERS
 
 
-def write_pages(app: Sphinx, pages: Sequence[Page]) -> None:
-    """Render pages, in forked workers when the build runs with ``-j N``."""
+def write_pages(
+    app: Sphinx, pages: Sequence[Page], traits: Callable[[str], Hashable] | None = None
+) -> None:
+    """Render pages, in forked workers when the build runs with ``-j N``.
+
+    ``traits`` tells what a page loads besides its parts (its frame's key, see
+    :mod:`.frame`); without it every page goes through ``handle_page``. Each worker
+    renders the frames of the kinds in its share of the pages.
+    """
     builder: StandaloneHTMLBuilder = app.builder  # type: ignore[assignment]
-    renderer = Renderer(builder)
+    renderer = Renderer(builder, app, traits)
     nproc = app.parallel
     if nproc > 1 and parallel_available and len(pages) >= PARALLEL_THRESHOLD:
         tasks = ParallelTasks(nproc)
