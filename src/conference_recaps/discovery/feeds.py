@@ -31,7 +31,6 @@ import contextlib
 import datetime
 import html
 import importlib.metadata
-import os
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,7 +41,13 @@ from feedgen.feed import FeedGenerator
 from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 
-from conference_recaps.discovery.outputs import OutputDigests, digest, load_state, save_state
+from conference_recaps.discovery.outputs import (
+    OutputDigests,
+    all_there,
+    digest,
+    load_state,
+    save_state,
+)
 from conference_recaps.discovery.site import (
     base_url,
     classify,
@@ -439,12 +444,9 @@ def write_feeds(app: Sphinx) -> list[Path]:
 
 
 def _all_there(outdir: Path, feeds: dict[str, str]) -> bool:
-    """Whether both files of every feed are in the output (26,000 feeds: no pathlib)."""
-    root = str(outdir)
-    return bool(feeds) and all(
-        os.path.isfile(os.path.join(root, feed_path(key or None, kind)))  # noqa: PTH113, PTH118
-        for key in feeds
-        for kind in ("atom", "rss")
+    """Whether both files of every feed are in the output."""
+    return bool(feeds) and all_there(
+        outdir, (feed_path(key or None, kind) for key in feeds for kind in ("atom", "rss"))
     )
 
 

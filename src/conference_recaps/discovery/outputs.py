@@ -117,6 +117,16 @@ class OutputDigests:
         return found
 
 
+def all_there(root: Path | str, relpaths: Iterable[str]) -> bool:
+    """Whether every one of ``relpaths`` is a file under ``root``.
+
+    ``os.path``, not pathlib: a pyvideo.org-scale site checks 35,000 API files and
+    52,000 feed files this way, and pathlib's objects cost seconds.
+    """
+    top = str(root)
+    return all(os.path.isfile(os.path.join(top, rel)) for rel in relpaths)  # noqa: PTH113, PTH118
+
+
 def walk_files(
     root: Path | str,
     *,
@@ -189,8 +199,7 @@ class IncrementalFiles:
         self.site_inputs = site_inputs
         if self.previous_site_inputs != site_inputs or not self.previous:
             return False
-        outdir = str(self.outdir)
-        if not all(os.path.isfile(os.path.join(outdir, rel)) for rel in self.previous):  # noqa: PTH113, PTH118 - 35,000 files: pathlib's objects cost seconds
+        if not all_there(self.outdir, self.previous):
             return False
         self.current = dict(self.previous)
         self.inputs = dict(self.previous_inputs)

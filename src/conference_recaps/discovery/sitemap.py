@@ -58,24 +58,36 @@ MAX_URLS = 50_000
 Date = datetime.date
 
 
-def git_dates(srcdir: Path) -> dict[str, Date]:
-    """The date of the last commit touching each file, by path relative to ``srcdir``."""
+def _git(srcdir: Path, *args: str, timeout: float) -> str | None:
+    """A git command's output in ``srcdir``, or None outside git or on failure."""
     try:
         result = subprocess.run(
-            ["git", "log", "--format=@%cs", "--name-only", "--no-renames", "--relative"],
+            ["git", *args],
             cwd=srcdir,
             capture_output=True,
             text=True,
-            timeout=120,
+            timeout=timeout,
             check=False,
         )
     except (OSError, subprocess.SubprocessError):
-        return {}
-    if result.returncode != 0:
-        return {}
+        return None
+    return result.stdout if result.returncode == 0 else None
+
+
+def git_dates(srcdir: Path) -> dict[str, Date]:
+    """The date of the last commit touching each file, by path relative to ``srcdir``."""
+    log = _git(
+        srcdir,
+        "log",
+        "--format=@%cs",
+        "--name-only",
+        "--no-renames",
+        "--relative",
+        timeout=120,
+    )
     dates: dict[str, Date] = {}
     current: Date | None = None
-    for line in result.stdout.splitlines():
+    for line in (log or "").splitlines():
         if line.startswith("@"):
             current = Date.fromisoformat(line[1:])
         elif line and current is not None:
@@ -86,18 +98,8 @@ def git_dates(srcdir: Path) -> dict[str, Date]:
 def git_head(srcdir: Path) -> str | None:
     """The commit checked out in ``srcdir`` (None outside git): :func:`git_dates` reads
     the history up to it."""
-    try:
-        result = subprocess.run(
-            ["git", "rev-parse", "HEAD"],
-            cwd=srcdir,
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return result.stdout.strip() if result.returncode == 0 else None
+    head = _git(srcdir, "rev-parse", "HEAD", timeout=30)
+    return head.strip() if head is not None else None
 
 
 def _latest(*dates: Date | None) -> Date | None:
