@@ -147,6 +147,31 @@ def test_noop_rebuild_makes_no_page_feed_or_api_file(site: Path, tmp_path: Path)
         build(site, out, forbid=FORBID_WHOLE_SITE_WORK)
 
 
+#: The outputs made from the catalogue alone fail the build if they are made again.
+FORBID_CATALOGUE_WORK = """
+from conference_recaps.discovery import api, calendar
+def forbidden(*args, **kwargs):
+    raise AssertionError("catalogue work in a build whose catalogue did not change")
+api.public_talks = calendar.conference_calendar = forbidden
+"""
+
+
+def test_editing_a_recap_makes_no_api_file_or_calendar(site: Path, tmp_path: Path) -> None:
+    """The API and the calendars are made from the catalogue alone (inputs.py): a recap's
+    text edit does not serialise 35,000 API files again at pyvideo.org's scale."""
+    out = tmp_path / "out"
+    build(site, out)
+    recap = site / "recaps" / "other.md"
+    recap.write_text(recap.read_text() + "\nOne more sentence.\n")
+    build(site, out, forbid=FORBID_CATALOGUE_WORK)
+    assert "One more sentence." in (out / "dirhtml/recaps/other/index.html").read_text()
+    # The catalogue changed: the same guard fails the build.
+    catalogue = site / "talks.yaml"
+    catalogue.write_text(catalogue.read_text().replace("Zen of testing", "Zen of tests"))
+    with pytest.raises(AssertionError, match="catalogue work"):
+        build(site, out, forbid=FORBID_CATALOGUE_WORK)
+
+
 def test_editing_a_talk_rewrites_the_pages_that_show_it(site: Path, tmp_path: Path) -> None:
     build(site, tmp_path / "out")
     outdir = tmp_path / "out" / "dirhtml"

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 #: The packages whose code shapes the written pages besides ours.
 THEME_PACKAGES = ("sphinx-book-theme", "pydata-sphinx-theme", "myst-parser", "feedgen")
 
-_cache: weakref.WeakKeyDictionary[Sphinx, str] = weakref.WeakKeyDictionary()
+_cache: weakref.WeakKeyDictionary[Sphinx, dict[str, str]] = weakref.WeakKeyDictionary()
 
 
 def package_checksum() -> int:
@@ -67,25 +67,41 @@ def _versions() -> tuple[str, ...]:
 
 def site_inputs(app: Sphinx) -> str:
     """The digest of this build's inputs (made once per build, after reading)."""
-    cached = _cache.get(app)
+    return _inputs(app, documents=True)
+
+
+def catalogue_inputs(app: Sphinx) -> str:
+    """The digest of the inputs of the outputs made from the catalogue alone (the API,
+    the calendars): :func:`site_inputs` without the documents, so editing a recap does
+    not make them again."""
+    return _inputs(app, documents=False)
+
+
+def _inputs(app: Sphinx, *, documents: bool) -> str:
+    cache = _cache.setdefault(app, {})
+    key = "site" if documents else "catalogue"
+    cached = cache.get(key)
     if cached is not None:
         return cached
     env = app.env
     builder = app.builder
     build_info = getattr(builder, "build_info", None)
     loaded = get_domain(env).data.get("catalogue")
+    if "package" not in cache:
+        cache["package"] = str(package_checksum())
     parts = (
-        package_checksum(),
+        key,
+        cache["package"],
         _versions(),
         builder.name,
         getattr(build_info, "config_hash", ""),
         str(app.srcdir),
         str(app.outdir),
         getattr(loaded, "stamps", None),
-        sorted(env.all_docs.items()),
+        sorted(env.all_docs.items()) if documents else None,
     )
     value = hashlib.blake2b(pickle.dumps(parts, protocol=5), digest_size=16).hexdigest()
-    _cache[app] = value
+    cache[key] = value
     return value
 
 

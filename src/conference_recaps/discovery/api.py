@@ -39,7 +39,7 @@ from conference_recaps.catalogue.schema import CONFERENCE, SPEAKER, TALK, EntryS
 from conference_recaps.discovery.outputs import IncrementalFiles
 from conference_recaps.discovery.site import base_url, page_url
 from conference_recaps.domain import get_catalogue
-from conference_recaps.inputs import site_inputs
+from conference_recaps.inputs import catalogue_inputs
 from conference_recaps.urls import catalogue_page
 
 if TYPE_CHECKING:
@@ -301,7 +301,7 @@ def write_api(app: Sphinx) -> IncrementalFiles:
     base = base_url(app.config)
     records = Records(builder, catalogue)
     files = IncrementalFiles(Path(app.outdir), Path(app.doctreedir) / f"recaps-api.{builder.name}")
-    if files.kept(site_inputs(app)):
+    if files.kept(catalogue_inputs(app)):
         files.finish()
         return files
     talks = public_talks(catalogue)

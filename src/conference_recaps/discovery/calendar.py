@@ -33,7 +33,7 @@ from conference_recaps.discovery.outputs import IncrementalFiles, digest
 from conference_recaps.discovery.site import base_url, classify, page_url, speaker_names
 from conference_recaps.domain import get_catalogue
 from conference_recaps.fingerprint import code_fingerprint
-from conference_recaps.inputs import site_inputs
+from conference_recaps.inputs import catalogue_inputs
 from conference_recaps.page_parts import page_part
 from conference_recaps.urls import FOLDERS, catalogue_page
 
@@ -147,7 +147,7 @@ def write_calendars(app: Sphinx) -> IncrementalFiles:
     # What a calendar is made from: its conference, its talks and their speakers' names,
     # where pages are (the base URL and the builder), and the code that writes it.
     common = (builder.name, base_url(builder.config), code_fingerprint())
-    if files.kept(site_inputs(app)):
+    if files.kept(catalogue_inputs(app)):
         files.finish()
         return files
     for conference in catalogue.conferences.values():
