@@ -213,3 +213,24 @@ def test_an_edit_parses_only_the_file_it_changed(
     third = edit(tmp_path / "talks" / "d.yaml", "speakers:\n  - id: bob\n    name: Bobby\n")
     assert parsed == ["talks/d.yaml"]
     assert any("duplicate speaker id 'bob'" in p.message for p in third.problems)
+
+
+@pytest.mark.sphinx("html", testroot="catalogue")
+def test_a_parallel_reader_sends_no_catalogue_back(app: SphinxTestApp) -> None:
+    """Sphinx's parallel readers pickle their whole environment back to be merged; the
+    catalogue is never merged, so a forked reader sends a marker in its place, while the
+    main process pickles it whole (that is the environment Sphinx saves)."""
+    import multiprocessing
+    import pickle
+
+    loaded = get_domain(app.env).data["catalogue"]
+    assert isinstance(loaded, LoadedCatalogue)
+    again = pickle.loads(pickle.dumps(loaded))
+    assert again == loaded
+    assert again.catalogue.talks.keys() == loaded.catalogue.talks.keys()
+
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(1) as pool:
+        sent = pool.apply(pickle.dumps, (loaded,))
+    assert pickle.loads(sent) == extension.FORKED_READER_CATALOGUE
+    assert len(sent) < 200 < len(pickle.dumps(loaded))

@@ -17,6 +17,7 @@ changed.
 from __future__ import annotations
 
 import dataclasses
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -45,6 +46,29 @@ class LoadedCatalogue:
     problems: tuple[Problem, ...]
     #: Each file's own reading, by its stamp: the next load parses only changed files.
     reads: Mapping[Stamp, FileRead] = dataclasses.field(default_factory=dict)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickled whole, except by a parallel reader on its way back to the main process.
+
+        Sphinx's parallel reading forks workers; each reads its share of the documents
+        and sends its whole environment back, pickled, to be merged per document. The
+        catalogue is never merged back (it is loaded once, before reading), yet at
+        pyvideo.org's scale pickling it there and loading it here was a tenth of an
+        edit's rebuild. A worker sends a marker in its place; the main process, which
+        saves the environment, pickles it whole.
+        """
+        if _main_process is not None and os.getpid() != _main_process:
+            return (str, (FORKED_READER_CATALOGUE,))
+        return (
+            LoadedCatalogue,
+            (self.catalogue, self.stamps, self.problems, dict(self.reads)),
+        )
+
+
+#: The process that loaded the catalogue (set at ``builder-inited``).
+_main_process: int | None = None
+#: What a parallel reader sends back in place of the catalogue (never merged).
+FORKED_READER_CATALOGUE = "catalogue of a parallel reader: see LoadedCatalogue.__reduce__"
 
 
 def stamp_files(root: Path, files: Sequence[Path]) -> tuple[Stamp, ...]:
@@ -81,6 +105,8 @@ def load(root: Path, files: Sequence[Path], previous: LoadedCatalogue | None) ->
 
 
 def _load_catalogue(app: Sphinx) -> None:
+    global _main_process  # noqa: PLW0603 - one process per build loads the catalogue
+    _main_process = os.getpid()
     root = Path(app.srcdir)
     files = catalogue_files(root, get_config(app.config))
     domain = get_domain(app.env)
