@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import pickle
 import subprocess
 import sys
 from pathlib import Path
@@ -220,9 +222,6 @@ def test_a_parallel_reader_sends_no_catalogue_back(app: SphinxTestApp) -> None:
     """Sphinx's parallel readers pickle their whole environment back to be merged; the
     catalogue is never merged, so a forked reader sends a marker in its place, while the
     main process pickles it whole (that is the environment Sphinx saves)."""
-    import multiprocessing
-    import pickle
-
     loaded = get_domain(app.env).data["catalogue"]
     assert isinstance(loaded, LoadedCatalogue)
     again = pickle.loads(pickle.dumps(loaded))

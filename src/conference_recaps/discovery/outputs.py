@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from conference_recaps.fingerprint import data_digest
+
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
@@ -31,7 +33,7 @@ STATE_VERSION = 1
 
 def digest(*parts: object) -> str:
     """A short digest of plain data (str, int, date, tuple, list, dict, None)."""
-    return hashlib.blake2b(pickle.dumps(parts, protocol=5), digest_size=16).hexdigest()
+    return data_digest(*parts)
 
 
 def load_state(path: Path) -> dict[str, Any]:

@@ -46,7 +46,7 @@ from sphinx.util.osutil import relative_uri
 from sphinx.util.parallel import ParallelTasks, parallel_available
 
 from conference_recaps.abstracts import render_abstract
-from conference_recaps.fingerprint import code_fingerprint
+from conference_recaps.fingerprint import code_fingerprint, data_digest
 from conference_recaps.pages import frame
 from conference_recaps.pages.frame import Frames
 from conference_recaps.text import kind_label, long_date
@@ -93,8 +93,7 @@ class Page:
 
     def stamp(self) -> str:
         """A digest of everything the page shows."""
-        data = (self.name, self.title, self.template, self.context)
-        return hashlib.blake2b(pickle.dumps(data, protocol=5), digest_size=12).hexdigest()
+        return data_digest(self.name, self.title, self.template, self.context, size=12)
 
 
 def body_environment() -> jinja2.Environment:
@@ -266,7 +265,7 @@ def templates_stamp() -> str:
 
 
 def digest(*parts: object) -> str:
-    return hashlib.blake2b(pickle.dumps(parts, protocol=5), digest_size=12).hexdigest()
+    return data_digest(*parts, size=12)
 
 
 def is_page_builder(app: Sphinx) -> bool:
