@@ -52,7 +52,7 @@ def measure(talks: int, compare_jobs: bool, full_only: bool = False) -> dict[str
             shutil.rmtree(root / "_build")
         full = run_build(root, "auto")
         row["full"] = full.seconds
-        row["peak_mb"] = full.peak_mb
+        row["peak_mb"] = full.peak_pss_mb
         row["pages"] = len(output_mtimes(root))
         if full_only:
             return row
@@ -94,7 +94,7 @@ def main() -> int:
     header = (
         f"{'talks':>6} {'load':>5} {'full':>7} {'full-j1':>7} {'pages':>6} {'no-op':>6} (wrote) "
         f"{'recap':>6} (wrote) {'+index':>6} {'recap-fg':>8} {'talk':>6} (wrote) {'+index':>6} "
-        f"{'peak MB':>8}"
+        f"{'PSS MB':>8}"
     )
     print(header, flush=True)
     rows = []
