@@ -26,10 +26,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sphinx.util import logging
-from sphinx.util.parallel import ParallelTasks, parallel_available
 
 from conference_recaps.discovery.site import absolute
 from conference_recaps.domain import get_catalogue, get_domain, recap_metas
+from conference_recaps.forks import can_fork, chunked, run_chunks
 from conference_recaps.page_parts import page_part
 from conference_recaps.pages.generate import is_page_builder
 from conference_recaps.text import long_date
@@ -217,12 +217,8 @@ def _draw_chunk(work: Sequence[tuple[Path, Card]]) -> int:
 
 def draw_all(work: Sequence[tuple[Path, Card]], nproc: int) -> None:
     """Draw the cards, in forked workers (as pages are written) when the build has ``-j N``."""
-    if nproc > 1 and parallel_available and len(work) >= PARALLEL_CARDS:
-        tasks = ParallelTasks(nproc)
-        size = -(-len(work) // (nproc * 2))
-        for start in range(0, len(work), size):
-            tasks.add_task(_draw_chunk, work[start : start + size])
-        tasks.join()
+    if can_fork(nproc, len(work), PARALLEL_CARDS):
+        run_chunks(_draw_chunk, chunked(work, nproc * 2), nproc)
     else:
         _draw_chunk(work)
 

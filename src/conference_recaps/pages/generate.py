@@ -43,17 +43,17 @@ from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util import logging
 from sphinx.util.display import status_iterator
 from sphinx.util.osutil import relative_uri
-from sphinx.util.parallel import ParallelTasks, parallel_available
 
 from conference_recaps.abstracts import render_abstract
 from conference_recaps.fingerprint import code_fingerprint, data_digest
+from conference_recaps.forks import can_fork, chunked, run_chunks
 from conference_recaps.pages import frame
 from conference_recaps.pages.frame import Frames
 from conference_recaps.text import kind_label, long_date
 from conference_recaps.urls import catalogue_page, index_page, safe_url
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence, Set
+    from collections.abc import Callable, Hashable, Iterable, Sequence, Set
 
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
@@ -217,12 +217,6 @@ class Renderer:
         return len(pages)
 
 
-def chunks(items: Sequence[Page], count: int) -> Iterator[Sequence[Page]]:
-    size = max(1, -(-len(items) // count))
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 @dataclass
 class State:
     """What the previous build wrote: a stamp per page and the stamps of shared parts."""
@@ -284,10 +278,9 @@ def write_pages(
     builder: StandaloneHTMLBuilder = app.builder  # type: ignore[assignment]
     renderer = Renderer(builder, app, traits)
     nproc = app.parallel
-    if nproc > 1 and parallel_available and len(pages) >= PARALLEL_THRESHOLD:
-        tasks = ParallelTasks(nproc)
+    if can_fork(nproc, len(pages), PARALLEL_THRESHOLD):
         done: list[int] = []
-        parts = list(chunks(pages, nproc * 4))
+        parts = chunked(pages, nproc * 4)
         progress = status_iterator(
             parts,
             "writing catalogue pages... ",
@@ -296,9 +289,7 @@ def write_pages(
             app.verbosity,
             stringify_func=lambda part: f"{part[0].name} (+{len(part) - 1})",
         )
-        for part in progress:
-            tasks.add_task(renderer.write_chunk, part, lambda _arg, n: done.append(n))
-        tasks.join()
+        run_chunks(renderer.write_chunk, progress, nproc, lambda _arg, n: done.append(n))
         logger.info("")
         if sum(done) != len(pages):  # pragma: no cover - a worker failed without raising
             msg = f"wrote {sum(done)} of {len(pages)} catalogue pages"

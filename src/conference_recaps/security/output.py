@@ -41,10 +41,10 @@ from typing import TYPE_CHECKING, Any
 
 import lxml.etree
 from sphinx.errors import SphinxError
-from sphinx.util.parallel import ParallelTasks, parallel_available
 
 from conference_recaps.diagnostics import Subtype, warn
 from conference_recaps.discovery.outputs import walk_files
+from conference_recaps.forks import can_fork, chunked, run_chunks
 from conference_recaps.paths import DOWNLOAD_TYPES, IMAGE_TYPES
 from conference_recaps.security import own
 from conference_recaps.security.urls import url_scheme
@@ -483,22 +483,18 @@ def _all_hits(
     def check(chunk: Sequence[tuple[Path, str]]) -> list[list[Hit]]:
         return [file_hits(path, relpath, site) for path, relpath in chunk]
 
-    if workers <= 1 or len(pairs) < PARALLEL_THRESHOLD or not parallel_available:
+    if not can_fork(workers, len(pairs), PARALLEL_THRESHOLD):
         return check(pairs)
-    size = -(-len(pairs) // (workers * 8))
-    starts = range(0, len(pairs), size)
+    parts = chunked(pairs, workers * 8)
     # Results come back in the order workers finish; each chunk is known by its first file.
-    position = {pairs[start][1]: start for start in starts}
+    position = {part[0][1]: index for index, part in enumerate(parts)}
     results: dict[int, list[list[Hit]]] = {}
 
     def collect(chunk: Sequence[tuple[Path, str]], hits: list[list[Hit]]) -> None:
         results[position[chunk[0][1]]] = hits
 
-    tasks = ParallelTasks(workers)
-    for start in starts:
-        tasks.add_task(check, pairs[start : start + size], collect)
-    tasks.join()
-    return [hits for start in starts for hits in results[start]]
+    run_chunks(check, parts, workers, collect)
+    return [hits for index in range(len(parts)) for hits in results[index]]
 
 
 def check_output(app: Sphinx, exception: BaseException | None) -> None:

@@ -1,0 +1,56 @@
+"""Work shared among forked workers, the way Sphinx writes documents with ``-j N``.
+
+Writing the generated pages, drawing the social cards, writing the feeds and checking
+the output each split a list of items into chunks and give the chunks to Sphinx's own
+:class:`~sphinx.util.parallel.ParallelTasks` (forked processes; results come back
+pickled, in the order the chunks finish). :func:`run_chunks` is that pattern, once.
+
+Before forking, the main process's objects are moved out of the garbage collector's
+reach (:func:`gc.freeze`, what CPython documents for a parent that forks workers): a
+worker's collections would otherwise visit, and so copy, every page of the catalogue and
+the environment it shares with the main process. The collector is given them back when
+the workers are done.
+"""
+
+from __future__ import annotations
+
+import gc
+from typing import TYPE_CHECKING, TypeVar
+
+from sphinx.util.parallel import ParallelTasks, parallel_available
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Sequence
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def can_fork(nproc: int, items: int, threshold: int) -> bool:
+    """Whether ``items`` are worth forking ``nproc`` workers for."""
+    return nproc > 1 and parallel_available and items >= threshold
+
+
+def chunked(items: Sequence[T], count: int) -> list[Sequence[T]]:
+    """``items`` in at most ``count`` consecutive chunks of nearly equal size."""
+    size = max(1, -(-len(items) // max(1, count)))
+    return [items[start : start + size] for start in range(0, len(items), size)]
+
+
+def run_chunks(
+    work: Callable[[Sequence[T]], R],
+    chunks: Iterable[Sequence[T]],
+    nproc: int,
+    done: Callable[[Sequence[T], R], None] | None = None,
+) -> None:
+    """Run ``work`` on each chunk in ``nproc`` forked workers; ``done(chunk, result)`` is
+    called in this process as each chunk finishes (in no fixed order)."""
+    gc.collect()
+    gc.freeze()
+    try:
+        tasks = ParallelTasks(nproc)
+        for chunk in chunks:
+            tasks.add_task(work, chunk, done)
+        tasks.join()
+    finally:
+        gc.unfreeze()
