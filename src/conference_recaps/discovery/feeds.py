@@ -57,6 +57,7 @@ from conference_recaps.discovery.site import (
     talk_date,
 )
 from conference_recaps.fingerprint import code_fingerprint
+from conference_recaps.forks import can_fork, chunked, run_chunks
 from conference_recaps.inputs import site_inputs
 from conference_recaps.page_parts import page_part
 from conference_recaps.pages.site import RecapInfo, Site
@@ -64,13 +65,17 @@ from conference_recaps.text import kind_label
 from conference_recaps.urls import catalogue_page, is_http_url, page_exists, tag_slug
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Iterable, Iterator, Sequence
 
     from docutils import nodes
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
 
     from conference_recaps.catalogue.model import Catalogue, Conference, Talk
+
+    #: A feed to write: a conference's, or a speaker's or tag's (key, (kind, id, name),
+    #: entries).
+    FeedToWrite = Conference | tuple[str, tuple[str, str, str], list[Talk | RecapInfo]]
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +88,8 @@ SUBJECT_FEED_SIZE = 50
 #: The folders of speaker and tag feeds under ``feeds/``.
 SPEAKER_FEEDS = "speakers"
 TAG_FEEDS = "tags"
+#: Below this many feeds to write, forking workers costs more than it saves.
+PARALLEL_FEEDS = 400
 MIME = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
 #: When nothing in a feed has a date (an empty site): a fixed day, not the clock.
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
@@ -367,6 +374,9 @@ def write_feeds(app: Sphinx) -> list[Path]:
     inputs = FeedInputs(app, site)
     current: dict[str, str] = {}
     written: list[Path] = []
+    #: The feeds whose content changed: a conference, or a speaker's or tag's key,
+    #: (kind, id, name) and entries.
+    to_write: list[FeedToWrite] = []
 
     def unchanged(key: str, fingerprint: str) -> bool:
         current[key] = fingerprint
@@ -401,17 +411,8 @@ def write_feeds(app: Sphinx) -> list[Path]:
             ],
             [inputs.talk(catalogue, t) for t in catalogue.talks_of_conference(conference.id)],
         )
-        if unchanged(conference.id, fingerprint):
-            continue
-        written += _conference_feed(
-            app,
-            site,
-            conference,
-            outdir=outdir,
-            language=language,
-            author=author,
-            recaps_meta=recaps_meta,
-        )
+        if not unchanged(conference.id, fingerprint):
+            to_write.append(conference)
     for key, talks, recaps, subject in _subjects(site):
         entries = newest_entries(catalogue, talks, recaps)
         fingerprint = digest(
@@ -424,18 +425,10 @@ def write_feeds(app: Sphinx) -> list[Path]:
                 for e in entries
             ],
         )
-        if unchanged(key, fingerprint):
-            continue
-        written += _subject_feed(
-            app,
-            site,
-            key,
-            subject,
-            entries,
-            language=language,
-            author=author,
-            recaps_meta=recaps_meta,
-        )
+        if not unchanged(key, fingerprint):
+            to_write.append((key, subject, entries))
+
+    written += _write_changed(app, site, to_write, language=language, author=author)
     for gone in set(previous) - set(current):
         _remove_feed(outdir, gone)
     inputs.save()
@@ -465,6 +458,56 @@ def _remove_feed(outdir: Path, key: str) -> None:
         if "/" in key:
             with contextlib.suppress(OSError):
                 folder.parent.rmdir()
+
+
+def _write_changed(
+    app: Sphinx, site: Site, to_write: list[FeedToWrite], *, language: str, author: str
+) -> list[Path]:
+    """Write the feeds whose content changed; return their files.
+
+    26,000 speaker and tag feeds at pyvideo.org's scale: with ``-j N`` they are shared
+    among forked workers, as pages are (each worker writes its own files).
+    """
+    outdir = Path(app.outdir)
+    recaps_meta = app.env.domains["recaps"].data["recaps"]
+
+    def write_some(feeds: Sequence[FeedToWrite]) -> list[str]:
+        paths: list[Path] = []
+        for item in feeds:
+            if isinstance(item, tuple):
+                key, subject, entries = item
+                paths += _subject_feed(
+                    app,
+                    site,
+                    key,
+                    subject,
+                    entries,
+                    language=language,
+                    author=author,
+                    recaps_meta=recaps_meta,
+                )
+            else:
+                paths += _conference_feed(
+                    app,
+                    site,
+                    item,
+                    outdir=outdir,
+                    language=language,
+                    author=author,
+                    recaps_meta=recaps_meta,
+                )
+        return [str(path) for path in paths]
+
+    if not can_fork(app.parallel, len(to_write), PARALLEL_FEEDS):
+        return [Path(path) for path in write_some(to_write)]
+    done: list[str] = []
+    run_chunks(
+        write_some,
+        chunked(to_write, app.parallel * 4),
+        app.parallel,
+        lambda _chunk, paths: done.extend(paths),
+    )
+    return [Path(path) for path in sorted(done)]
 
 
 def _subjects(
