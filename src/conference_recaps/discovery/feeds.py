@@ -150,8 +150,29 @@ def _absolute_srcset(srcset: str, page: str) -> str:
     return ", ".join(parts)
 
 
+#: Each recap's body as a feed carries it, by (page file, its size and mtime, URL).
+_contents: dict[tuple[str, int, int, str], str] = {}
+
+
 def recap_content(output: Path, page: str) -> str:
-    """A recap's body as written to ``output``, without its title, with absolute URLs."""
+    """A recap's body as written to ``output``, without its title, with absolute URLs.
+
+    Made once per written version of the page: a recap is carried by the feeds of its
+    conference, its tags and every speaker it mentions (at pyvideo.org's scale, parsing
+    it again for each was a tenth of a full build's CPU).
+    """
+    try:
+        stat = output.stat()
+    except OSError:
+        return ""
+    key = (str(output), stat.st_size, stat.st_mtime_ns, page)
+    cached = _contents.get(key)
+    if cached is None:
+        cached = _contents[key] = _recap_content(output, page)
+    return cached
+
+
+def _recap_content(output: Path, page: str) -> str:
     try:
         document = lxml.html.fromstring(output.read_bytes())
     except (OSError, ValueError):
@@ -500,6 +521,15 @@ def _write_changed(
 
     if not can_fork(app.parallel, len(to_write), PARALLEL_FEEDS):
         return [Path(path) for path in write_some(to_write)]
+    # Each recap's content made once, here, for every worker to share.
+    docnames: dict[str, None] = {}
+    for item in to_write:
+        if isinstance(item, tuple):
+            docnames.update((e.docname, None) for e in item[2] if isinstance(e, RecapInfo))
+        else:
+            docnames.update((r.docname, None) for r in site.recaps_of_conference.get(item.id, []))
+    for docname in docnames:
+        recap_content(output_file(app.builder, docname), page_url(app.builder, docname))
     done: list[str] = []
     run_chunks(
         write_some,
