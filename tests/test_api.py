@@ -12,6 +12,7 @@ import jsonschema
 import pytest
 
 from conference_recaps.catalogue.schema import TALK
+from conference_recaps.discovery import api
 from conference_recaps.discovery.api import API_VERSION, csv_cell
 from test_search_incremental import build as build_site
 
@@ -144,11 +145,22 @@ def build(srcdir: Path, builddir: Path) -> dict[str, int]:
     return {p.relative_to(api).as_posix(): p.stat().st_mtime_ns for p in api.rglob("*.*")}
 
 
-def test_an_edit_rewrites_only_the_files_that_show_it(tmp_path: Path) -> None:
+def test_an_edit_rewrites_only_the_files_that_show_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     site = tmp_path / "site"
     shutil.copytree(ROOT, site)
     first = build(site, tmp_path / "build")
     assert build(site, tmp_path / "build") == first  # nothing changed, nothing written
+    # What is serialised again, by kind ("talk", "catalogue"...).
+    made: list[str] = []
+    real_json = api._json
+
+    def counting(data: dict) -> bytes:
+        made.append(data.get("kind", "schema"))
+        return real_json(data)
+
+    monkeypatch.setattr(api, "_json", counting)
 
     catalogue = site / "talks.yaml"
     catalogue.write_text(
@@ -172,3 +184,16 @@ def test_an_edit_rewrites_only_the_files_that_show_it(tmp_path: Path) -> None:
     assert "speakers/amber-brown.json" not in after  # left the catalogue: removed
     edited = load(tmp_path / "build/dirhtml/api/talks/djangocon-us-2019/webassembly.json")
     assert edited["talk"]["title"] == "WebAssembly, edited"
+    # Files of entries none of whose entries changed were not even made again: the
+    # edited talk's, its neighbour's (it lost a speaker), its conference's and its
+    # remaining speaker's, besides the whole-catalogue files.
+    assert sorted(made) == sorted(
+        ["talk", "talk", "conference", "speaker", "catalogue", "index", "schema"]
+    )
+    # And what was kept is what a fresh build writes.
+    build(site, tmp_path / "fresh")
+    fresh = tmp_path / "fresh/dirhtml/api"
+    kept = tmp_path / "build/dirhtml/api"
+    assert {p.relative_to(kept): p.read_bytes() for p in kept.rglob("*.*")} == {
+        p.relative_to(fresh): p.read_bytes() for p in fresh.rglob("*.*")
+    }

@@ -34,11 +34,12 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.util import logging
 
-from conference_recaps.catalogue.model import Speaker, talk_order, talk_speakers
+from conference_recaps.catalogue.model import Speaker, fingerprint, talk_order, talk_speakers
 from conference_recaps.catalogue.schema import CONFERENCE, SPEAKER, TALK, EntrySpec, field_schema
-from conference_recaps.discovery.outputs import IncrementalFiles
+from conference_recaps.discovery.outputs import IncrementalFiles, digest
 from conference_recaps.discovery.site import base_url, page_url
 from conference_recaps.domain import get_catalogue
+from conference_recaps.fingerprint import code_fingerprint
 from conference_recaps.inputs import catalogue_inputs
 from conference_recaps.urls import catalogue_page
 
@@ -318,10 +319,32 @@ def write_api(app: Sphinx) -> IncrementalFiles:
         for speaker_id in talk_speakers(talk):
             talks_of_speaker.setdefault(speaker_id, []).append(talk)
 
+    # An entry's file is made from its own entry and those it names, each an entry of
+    # the catalogue: when none of their fingerprints changed, the file is kept as it is
+    # (an edit to one talk serialises a few files again, not 35,000).
+    common = digest(API_VERSION, builder.name, base, code_fingerprint())
+    fingerprints: dict[tuple[str, str], str] = {}
+
+    def made_from(*entries: Entry) -> str:
+        parts = []
+        for entry in entries:
+            key = (type(entry).__name__, entry.id)
+            if key not in fingerprints:
+                fingerprints[key] = fingerprint(entry)
+            parts.append(fingerprints[key])
+        return digest(common, parts)
+
+    def speakers_named(own: Iterable[Talk]) -> list[Speaker]:
+        ids = dict.fromkeys(s for talk in own for s in talk_speakers(talk))
+        return [catalogue.speakers[s] for s in ids if s in catalogue.speakers]
+
     for talk in talks:
         conference = catalogue.conferences[talk.conference]
+        relpath = talk_file(talk.id)
+        if files.unchanged(relpath, made_from(talk, conference, *speakers_named([talk]))):
+            continue
         files.write(
-            talk_file(talk.id),
+            relpath,
             doc(
                 "talk",
                 talk=records.talk(talk),
@@ -331,8 +354,11 @@ def write_api(app: Sphinx) -> IncrementalFiles:
         )
     for conference in catalogue.conferences.values():
         own = talks_of_conference.get(conference.id, [])
+        relpath = conference_file(conference.id)
+        if files.unchanged(relpath, made_from(conference, *own, *speakers_named(own))):
+            continue
         files.write(
-            conference_file(conference.id),
+            relpath,
             doc(
                 "conference",
                 conference=records.conference(conference),
@@ -342,14 +368,17 @@ def write_api(app: Sphinx) -> IncrementalFiles:
         )
     for speaker in catalogue.speakers.values():
         own = sorted(talks_of_speaker.get(speaker.id, []), key=talk_order)
-        seen = dict.fromkeys(t.conference for t in own)
+        seen = [catalogue.conferences[c] for c in dict.fromkeys(t.conference for t in own)]
+        relpath = speaker_file(speaker.id)
+        if files.unchanged(relpath, made_from(speaker, *own, *seen)):
+            continue
         files.write(
-            speaker_file(speaker.id),
+            relpath,
             doc(
                 "speaker",
                 speaker=records.speaker(speaker),
                 talks=[records.talk(t) for t in own],
-                conferences=[records.conference(catalogue.conferences[c]) for c in seen],
+                conferences=[records.conference(c) for c in seen],
             ),
         )
     conferences = sorted(catalogue.conferences.values(), key=lambda c: (c.start, c.id))
