@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import pickle
@@ -226,6 +227,7 @@ def test_a_parallel_reader_sends_no_catalogue_back(app: SphinxTestApp) -> None:
     assert isinstance(loaded, LoadedCatalogue)
     again = pickle.loads(pickle.dumps(loaded))
     assert again == loaded
+    assert gc.isenabled()  # loaded with the collector off, then on again
     assert again.catalogue.talks.keys() == loaded.catalogue.talks.keys()
 
     ctx = multiprocessing.get_context("fork")
