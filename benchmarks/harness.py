@@ -289,22 +289,13 @@ def _children() -> dict[int, list[int]]:
     return children
 
 
-def _rss_kb(pid: int) -> int:
+def _kb(pid: int, file: str, field: bytes) -> int:
+    """A ``field:  N kB`` line of ``/proc/<pid>/<file>``, in kB (0 once the process ended,
+    or for a zombie, which has no such line)."""
     try:
-        with open(f"/proc/{pid}/status", "rb") as status:  # noqa: PTH123 - hot loop
+        with open(f"/proc/{pid}/{file}", "rb") as status:  # noqa: PTH123 - hot loop
             for line in status:
-                if line.startswith(b"VmRSS:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0  # ended, or a zombie (no VmRSS line)
-
-
-def _pss_kb(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/smaps_rollup", "rb") as rollup:  # noqa: PTH123 - hot loop
-            for line in rollup:
-                if line.startswith(b"Pss:"):
+                if line.startswith(field):
                     return int(line.split()[1])
     except OSError:
         pass
@@ -318,8 +309,8 @@ def tree_rss_kb(pid: int) -> tuple[int, int, int]:
     total, pss, count, stack = 0, 0, 0, [pid]
     while stack:
         current = stack.pop()
-        total += _rss_kb(current)
-        pss += _pss_kb(current)
+        total += _kb(current, "status", b"VmRSS:")
+        pss += _kb(current, "smaps_rollup", b"Pss:")
         count += 1
         stack.extend(children.get(current, ()))
     return total, pss, count
