@@ -36,18 +36,25 @@ class _DigestPickler(pickle.Pickler):
     pages. The bytes are only digested, never loaded.
     """
 
-    #: One cache for every pickler: the field getter of each dataclass.
+    #: One cache for every pickler: the field getter of each dataclass, None for the
+    #: other types (dates, enums, named tuples, classes), which pickle as usual.
     _getters: dict[type, Any] = {}
 
     def reducer_override(self, obj: Any) -> Any:
         kind = type(obj)
-        getter = self._getters.get(kind)
+        try:
+            getter = self._getters[kind]
+        except KeyError:
+            getter = self._getters[kind] = _getter_of(obj)
         if getter is None:
-            if not dataclasses.is_dataclass(obj) or isinstance(obj, type):
-                return NotImplemented
-            getter = _field_values([field.name for field in dataclasses.fields(obj)])
-            self._getters[kind] = getter
+            return NotImplemented
         return kind, getter(obj)
+
+
+def _getter_of(obj: Any) -> Any:
+    if not dataclasses.is_dataclass(obj) or isinstance(obj, type):
+        return None
+    return _field_values([field.name for field in dataclasses.fields(obj)])
 
 
 def _field_values(names: list[str]) -> Any:
