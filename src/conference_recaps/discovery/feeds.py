@@ -387,6 +387,7 @@ def write_feeds(app: Sphinx) -> list[Path]:
     if state.get("site_inputs") == made_from and _all_there(outdir, previous):
         return []
     site = Site(app.env)
+    _contents.clear()  # made again for this build's pages (and bounded in a long process)
     catalogue = site.catalogue
     base = base_url(config)
     language = str(config.language or "en")
