@@ -54,7 +54,6 @@ def run_chunks(
 ) -> None:
     """Run ``work`` on each chunk in ``nproc`` forked workers; ``done(chunk, result)`` is
     called in this process as each chunk finishes (in no fixed order)."""
-    gc.collect()
     gc.freeze()
     try:
         tasks = ParallelTasks(nproc)

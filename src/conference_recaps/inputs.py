@@ -24,9 +24,7 @@ How each input is seen cheaply:
 
 from __future__ import annotations
 
-import hashlib
 import importlib.metadata
-import pickle
 import weakref
 import zlib
 from typing import TYPE_CHECKING
@@ -34,7 +32,7 @@ from typing import TYPE_CHECKING
 import sphinx
 
 from conference_recaps.domain import get_domain
-from conference_recaps.fingerprint import PACKAGE
+from conference_recaps.fingerprint import PACKAGE, data_digest
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -100,7 +98,7 @@ def _inputs(app: Sphinx, *, documents: bool) -> str:
         getattr(loaded, "stamps", None),
         sorted(env.all_docs.items()) if documents else None,
     )
-    value = hashlib.blake2b(pickle.dumps(parts, protocol=5), digest_size=16).hexdigest()
+    value = data_digest(*parts)
     cache[key] = value
     return value
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-import hashlib
-import pickle
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from conference_recaps.fingerprint import data_digest
 
 if TYPE_CHECKING:
     import datetime
@@ -179,7 +179,7 @@ def fingerprint(entry: Entry) -> str:
     values = tuple(
         getattr(entry, name) for name in entry.__dataclass_fields__ if name != "position"
     )
-    return hashlib.blake2b(pickle.dumps(values, protocol=5), digest_size=12).hexdigest()
+    return data_digest(values, size=12)
 
 
 KINDS = ("conference", "speaker", "talk")

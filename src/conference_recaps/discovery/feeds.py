@@ -450,7 +450,9 @@ def write_feeds(app: Sphinx) -> list[Path]:
         if not unchanged(key, fingerprint):
             to_write.append((key, subject, entries))
 
-    written += _write_changed(app, site, to_write, language=language, author=author)
+    written += _write_changed(
+        app, site, to_write, language=language, author=author, recaps_meta=recaps_meta
+    )
     for gone in set(previous) - set(current):
         _remove_feed(outdir, gone)
     inputs.save()
@@ -483,7 +485,13 @@ def _remove_feed(outdir: Path, key: str) -> None:
 
 
 def _write_changed(
-    app: Sphinx, site: Site, to_write: list[FeedToWrite], *, language: str, author: str
+    app: Sphinx,
+    site: Site,
+    to_write: list[FeedToWrite],
+    *,
+    language: str,
+    author: str,
+    recaps_meta: dict[str, Any],
 ) -> list[Path]:
     """Write the feeds whose content changed; return their files.
 
@@ -491,7 +499,6 @@ def _write_changed(
     among forked workers, as pages are (each worker writes its own files).
     """
     outdir = Path(app.outdir)
-    recaps_meta = app.env.domains["recaps"].data["recaps"]
 
     def write_some(feeds: Sequence[FeedToWrite]) -> list[str]:
         paths: list[Path] = []
@@ -523,14 +530,8 @@ def _write_changed(
     if not can_fork(app.parallel, len(to_write), PARALLEL_FEEDS):
         return [Path(path) for path in write_some(to_write)]
     # Each recap's content made once, here, for every worker to share.
-    docnames: dict[str, None] = {}
-    for item in to_write:
-        if isinstance(item, tuple):
-            docnames.update((e.docname, None) for e in item[2] if isinstance(e, RecapInfo))
-        else:
-            docnames.update((r.docname, None) for r in site.recaps_of_conference.get(item.id, []))
-    for docname in docnames:
-        recap_content(output_file(app.builder, docname), page_url(app.builder, docname))
+    for recap in site.recaps:
+        recap_content(output_file(app.builder, recap.docname), page_url(app.builder, recap.docname))
     done: list[str] = []
     run_chunks(
         write_some,

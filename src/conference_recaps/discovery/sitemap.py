@@ -30,7 +30,7 @@ from xml.etree import ElementTree
 
 from sphinx.util import logging
 
-from conference_recaps.discovery.outputs import digest, load_state, save_state
+from conference_recaps.discovery.outputs import all_there, digest, load_state, save_state
 from conference_recaps.discovery.site import (
     UTILITY_PAGES,
     base_url,
@@ -236,8 +236,9 @@ def _write_files(app: Sphinx, exception: BaseException | None) -> None:
     base = base_url(app.config)
     state_path = Path(app.doctreedir) / f"recaps-sitemap.{builder.name}"
     previous = load_state(state_path)
-    files = [outdir / name for name in previous.get("files", ())]
-    there = bool(files) and all(f.is_file() for f in files)
+    names = previous.get("files", ())
+    files = [outdir / name for name in names]
+    there = bool(names) and all_there(outdir, names)
     # The dates come from the site and from git's history: neither changed, nothing did.
     made_from = (site_inputs(app), git_head(Path(app.srcdir)))
     if not (there and previous.get("site_inputs") == made_from):
