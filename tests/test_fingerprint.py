@@ -67,3 +67,14 @@ class Other:
 def test_the_type_counts_not_only_the_values() -> None:
     assert data_digest(Inner("Ada")) != data_digest(Other("Ada"))
     assert data_digest(Inner("Ada")) != data_digest(("Ada",))
+
+
+def test_equal_data_digest_alike_however_their_objects_are_shared() -> None:
+    """A string read once and kept (the environment) and the same string read again
+    (a recap read anew) are one object or two: the digest must not tell them apart."""
+    first = "".join(["Another ", "recap"])
+    second = "".join(["Another ", "rec", "ap"])
+    assert first == second and first is not second
+    assert data_digest([first, first]) == data_digest([first, second])
+    shared = Inner(first)
+    assert data_digest((shared, shared)) == data_digest((Inner(first), Inner(second)))

@@ -66,7 +66,14 @@ def _field_values(names: list[str]) -> Any:
 
 
 def data_digest(*parts: object, size: int = 16) -> str:
-    """A digest of plain data and dataclasses (str, int, date, tuple, list, dict, None)."""
+    """A digest of plain data and dataclasses (str, int, date, tuple, list, dict, None),
+    by value: equal data give equal digests, however their objects are shared."""
     buffer = io.BytesIO()
-    _DigestPickler(buffer, protocol=5).dump(parts)
+    pickler = _DigestPickler(buffer, protocol=5)
+    # No memo: pickle writes an object seen twice as a reference to the first, so equal
+    # data held in shared objects (a string read once, kept in the environment) and in
+    # distinct ones (the same string read again) would digest differently. The data
+    # digested here are trees; without the memo they digest by value alone.
+    pickler.fast = True
+    pickler.dump(parts)
     return hashlib.blake2b(buffer.getbuffer(), digest_size=size).hexdigest()
