@@ -172,6 +172,44 @@ def test_editing_a_recap_makes_no_api_file_or_calendar(site: Path, tmp_path: Pat
         build(site, out, forbid=FORBID_CATALOGUE_WORK)
 
 
+#: Made only when what pages show changed: a guard that fails the build if they are made.
+FORBID_PAGE_WORK = """
+from conference_recaps import pages
+from conference_recaps.discovery import sitemap
+def forbidden(*args, **kwargs):
+    raise AssertionError("page work in a build whose pages' inputs did not change")
+pages.all_pages = sitemap.sitemap_entries = forbidden
+"""
+
+
+def test_editing_a_recaps_sentences_makes_no_generated_page(site: Path, tmp_path: Path) -> None:
+    """No generated page shows a recap's text beyond its excerpt (Site.digest): editing a
+    sentence makes none of the pages' contexts again (38,000 at pyvideo.org's scale), nor
+    the sitemap; the recap's own page and the feeds that carry its text are remade."""
+    out = tmp_path / "out"
+    build(site, out)
+    outdir = out / "dirhtml"
+    before = mtimes(outdir)
+    recap = site / "recaps" / "other.md"
+    recap.write_text(recap.read_text() + "\nOne more sentence.\n")
+    build(site, out, forbid=FORBID_PAGE_WORK)
+    # The recap, and the home page: Sphinx rewrites the document whose toctree lists it.
+    assert rewritten(outdir, before) == {"recaps/other", "."}
+    assert "One more sentence." in (outdir / "recaps/other/index.html").read_text()
+    assert "One more sentence." in (outdir / "feeds/atom.xml").read_text()
+    # A fresh build writes the same pages.
+    fresh = tmp_path / "fresh"
+    build(site, fresh)
+    for path in sorted((fresh / "dirhtml").rglob("*.html")):
+        if "pagefind" not in path.parts and path.parent.name not in OTHERS:
+            relpath = path.relative_to(fresh / "dirhtml")
+            assert (outdir / relpath).read_text() == path.read_text(), relpath
+    # What pages show does change with the title: the same guard now fails the build.
+    recap.write_text(recap.read_text().replace("title: Another recap", "title: A recap"))
+    with pytest.raises(AssertionError, match="page work"):
+        build(site, out, forbid=FORBID_PAGE_WORK)
+
+
 def test_editing_a_talk_rewrites_the_pages_that_show_it(site: Path, tmp_path: Path) -> None:
     build(site, tmp_path / "out")
     outdir = tmp_path / "out" / "dirhtml"

@@ -20,6 +20,12 @@ How each input is seen cheaply:
   whether it is parsed again (:mod:`.catalogue.extension`);
 - the extension by a checksum of every file in the package;
 - the configuration by the hash Sphinx keeps for it (``build_info``).
+
+The generated pages and the sitemap look finer at the documents: they are made from
+:func:`catalogue_inputs` and what :class:`~conference_recaps.pages.site.Site` reads of
+the documents (:meth:`~conference_recaps.pages.site.Site.digest`): a recap's front
+matter, excerpt, mentions and credits, not its sentences. Editing a recap's text then
+makes none of the 38,000 page contexts again.
 """
 
 from __future__ import annotations

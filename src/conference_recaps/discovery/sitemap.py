@@ -21,6 +21,7 @@ crawlers off the search page; a ``robots.txt`` of your own in ``html_extra_path`
 from __future__ import annotations
 
 import datetime
+import os
 import subprocess
 from collections import defaultdict
 from pathlib import Path
@@ -39,7 +40,7 @@ from conference_recaps.discovery.site import (
     talk_date,
 )
 from conference_recaps.domain import recap_metas
-from conference_recaps.inputs import site_inputs
+from conference_recaps.inputs import catalogue_inputs
 from conference_recaps.pages.site import Site
 from conference_recaps.urls import FOLDERS, RECAPS_INDEX, catalogue_page, index_page
 
@@ -171,7 +172,7 @@ def sitemap_entries(app: Sphinx) -> list[tuple[str, Date | None]]:
     builder = app.builder
     pages = document_dates(app)
     for pagename, date in catalogue_pages(Site(app.env)):
-        if pagename not in pages and output_file(builder, pagename).is_file():
+        if pagename not in pages and os.path.isfile(output_file(builder, pagename)):  # noqa: PTH113
             pages[pagename] = date
     return sorted((page_url(builder, name), date) for name, date in pages.items())
 
@@ -239,8 +240,9 @@ def _write_files(app: Sphinx, exception: BaseException | None) -> None:
     names = previous.get("files", ())
     files = [outdir / name for name in names]
     there = bool(names) and all_there(outdir, names)
-    # The dates come from the site and from git's history: neither changed, nothing did.
-    made_from = (site_inputs(app), git_head(Path(app.srcdir)))
+    # The pages, their dates and the documents' titles come from what pages are made of
+    # (a recap's sentences are not) and from git's history: none changed, nothing did.
+    made_from = (catalogue_inputs(app), Site(app.env).digest(), git_head(Path(app.srcdir)))
     if not (there and previous.get("site_inputs") == made_from):
         entries = sitemap_entries(app)
         # Kept when no URL or date changed (the files are only ever written from these

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from conference_recaps.domain import get_catalogue
-from conference_recaps.inputs import site_inputs
+from conference_recaps.inputs import catalogue_inputs
 from conference_recaps.page_parts import FRAME_MARK, FrameMark, page_part
 from conference_recaps.pages.archives import tag_index, tag_pages, year_index, year_pages
 from conference_recaps.pages.conference import conference_index, conference_pages
@@ -42,6 +42,7 @@ from conference_recaps.pages.generate import (
     Page,
     State,
     all_written,
+    digest,
     environment_stamp,
     is_page_builder,
     outdated_pages,
@@ -248,8 +249,10 @@ class PageBuild:
         if self.site is None:
             self.prepare(app, app.env)
         builder: StandaloneHTMLBuilder = app.builder  # type: ignore[assignment]
+        assert self.site is not None
         global_stamp = environment_stamp(app, app.env) + self.shared["sidebar"]
-        inputs = site_inputs(app)
+        # What every page is made from: a recap's sentences are not in it (Site.digest).
+        inputs = digest(catalogue_inputs(app), self.site.digest())
         state = self.state
         if (
             state.inputs == inputs
@@ -263,7 +266,6 @@ class PageBuild:
         outdated, stamps = outdated_pages(builder, self.pages, state, global_stamp)
         remove_stale(builder, set(state.pages) - set(stamps))
         write_pages(app, outdated, self.frame_traits)
-        assert self.site is not None
         write_redirect_rules(builder, self.site.catalogue)
         self.next_state = State(
             global_stamp=global_stamp, pages=stamps, inputs=inputs, shared=self.shared

@@ -17,6 +17,7 @@ from conference_recaps.catalogue.model import talk_order, talk_year
 from conference_recaps.config import get_config
 from conference_recaps.domain import get_catalogue, get_domain, recap_metas
 from conference_recaps.excerpts import image_path
+from conference_recaps.fingerprint import data_digest
 from conference_recaps.frontmatter import filed_year
 from conference_recaps.urls import tag_slug
 
@@ -173,6 +174,23 @@ class Site:
         #: (:meth:`~.contexts.TalkSummary.of`): a talk is listed on its conference's,
         #: speakers', tags' and related talks' pages.
         self.summaries: dict[str, Any] = {}
+
+    def digest(self) -> str:
+        """A digest of what pages read from the documents (the catalogue is not in it).
+
+        A recap's front matter, excerpt, first photo, mentions and photo credits are;
+        the rest of its text is not: no generated page shows it, so editing a sentence
+        of a recap makes no page again (pages/__init__.py, sitemap.py). Dictionaries are
+        sorted, so the order documents were read in does not count as a change.
+        """
+        return data_digest(
+            self.thumbnails,
+            self.guide,
+            sorted(self.titles.items()),
+            self.recaps,
+            sorted(self.places.items()),
+            sorted(self.credits_of_doc.items()),
+        )
 
     def doc_title(self, docname: str) -> str:
         recap = self.recap_by_doc.get(docname)
