@@ -403,8 +403,8 @@ def write_feeds(app: Sphinx) -> list[Path]:
     def unchanged(key: str, fingerprint: str) -> bool:
         current[key] = fingerprint
         conference_id = key or None
-        return previous.get(key) == fingerprint and all(
-            (outdir / feed_path(conference_id, kind)).is_file() for kind in ("atom", "rss")
+        return previous.get(key) == fingerprint and all_there(
+            outdir, (feed_path(conference_id, kind) for kind in ("atom", "rss"))
         )
 
     newest = site.recaps[:SITE_FEED_SIZE]

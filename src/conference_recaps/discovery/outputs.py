@@ -218,7 +218,7 @@ class IncrementalFiles:
         if (
             self.previous_inputs.get(relpath) == inputs
             and relpath in self.previous
-            and (self.outdir / relpath).is_file()
+            and all_there(self.outdir, (relpath,))
         ):
             self.current[relpath] = self.previous[relpath]
             return True

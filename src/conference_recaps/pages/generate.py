@@ -367,7 +367,7 @@ def outdated_pages(
         if (
             everything
             or state.pages.get(page.name) != stamp
-            or not Path(builder.get_output_path(page.name)).is_file()
+            or not os.path.isfile(builder.get_output_path(page.name))  # noqa: PTH113
         ):
             outdated.append(page)
     return outdated, stamps
