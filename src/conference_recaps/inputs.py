@@ -21,9 +21,10 @@ How each input is seen cheaply:
 - the extension by a checksum of every file in the package;
 - the configuration by the hash Sphinx keeps for it (``build_info``).
 
-The generated pages and the sitemap look finer at the documents: they are made from
-:func:`catalogue_inputs` and what :class:`~conference_recaps.pages.site.Site` reads of
-the documents (:meth:`~conference_recaps.pages.site.Site.digest`): a recap's front
+The generated pages and the sitemap look finer at the documents (:func:`pages_inputs`):
+they are made from :func:`catalogue_inputs` and what
+:class:`~conference_recaps.pages.site.Site` reads of the documents
+(:meth:`~conference_recaps.pages.site.Site.digest`): a recap's front
 matter, excerpt, mentions and credits, not its sentences. Editing a recap's text then
 makes none of the 38,000 page contexts again.
 """
@@ -42,6 +43,8 @@ from conference_recaps.fingerprint import PACKAGE, data_digest
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+
+    from conference_recaps.pages.site import Site
 
 #: The packages whose code shapes the written pages besides ours.
 THEME_PACKAGES = ("sphinx-book-theme", "pydata-sphinx-theme", "myst-parser", "feedgen")
@@ -79,6 +82,13 @@ def catalogue_inputs(app: Sphinx) -> str:
     the calendars): :func:`site_inputs` without the documents, so editing a recap does
     not make them again."""
     return _inputs(app, documents=False)
+
+
+def pages_inputs(app: Sphinx, site: Site) -> str:
+    """The digest of what the generated pages and the sitemap are made from: the
+    catalogue's inputs and what ``site`` read of the documents (a recap's front matter,
+    excerpt, mentions and credits, not its sentences)."""
+    return data_digest(catalogue_inputs(app), site.digest())
 
 
 def _inputs(app: Sphinx, *, documents: bool) -> str:

@@ -40,7 +40,7 @@ from conference_recaps.discovery.site import (
     talk_date,
 )
 from conference_recaps.domain import recap_metas
-from conference_recaps.inputs import catalogue_inputs
+from conference_recaps.inputs import pages_inputs
 from conference_recaps.pages.site import Site
 from conference_recaps.urls import FOLDERS, RECAPS_INDEX, catalogue_page, index_page
 
@@ -167,11 +167,11 @@ def document_dates(app: Sphinx) -> dict[str, Date | None]:
     return dates
 
 
-def sitemap_entries(app: Sphinx) -> list[tuple[str, Date | None]]:
+def sitemap_entries(app: Sphinx, site: Site) -> list[tuple[str, Date | None]]:
     """``(url, lastmod)`` for every page written, sorted by URL."""
     builder = app.builder
     pages = document_dates(app)
-    for pagename, date in catalogue_pages(Site(app.env)):
+    for pagename, date in catalogue_pages(site):
         if pagename not in pages and os.path.isfile(output_file(builder, pagename)):  # noqa: PTH113
             pages[pagename] = date
     return sorted((page_url(builder, name), date) for name, date in pages.items())
@@ -242,9 +242,10 @@ def _write_files(app: Sphinx, exception: BaseException | None) -> None:
     there = bool(names) and all_there(outdir, names)
     # The pages, their dates and the documents' titles come from what pages are made of
     # (a recap's sentences are not) and from git's history: none changed, nothing did.
-    made_from = (catalogue_inputs(app), Site(app.env).digest(), git_head(Path(app.srcdir)))
+    site = Site(app.env)
+    made_from = (pages_inputs(app, site), git_head(Path(app.srcdir)))
     if not (there and previous.get("site_inputs") == made_from):
-        entries = sitemap_entries(app)
+        entries = sitemap_entries(app, site)
         # Kept when no URL or date changed (the files are only ever written from these
         # entries).
         fingerprint = digest(base, MAX_URLS, entries)

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from conference_recaps.domain import get_catalogue
-from conference_recaps.inputs import catalogue_inputs
+from conference_recaps.inputs import pages_inputs
 from conference_recaps.page_parts import FRAME_MARK, FrameMark, page_part
 from conference_recaps.pages.archives import tag_index, tag_pages, year_index, year_pages
 from conference_recaps.pages.conference import conference_index, conference_pages
@@ -42,7 +42,6 @@ from conference_recaps.pages.generate import (
     Page,
     State,
     all_written,
-    digest,
     environment_stamp,
     is_page_builder,
     outdated_pages,
@@ -251,8 +250,7 @@ class PageBuild:
         builder: StandaloneHTMLBuilder = app.builder  # type: ignore[assignment]
         assert self.site is not None
         global_stamp = environment_stamp(app, app.env) + self.shared["sidebar"]
-        # What every page is made from: a recap's sentences are not in it (Site.digest).
-        inputs = digest(catalogue_inputs(app), self.site.digest())
+        inputs = pages_inputs(app, self.site)
         state = self.state
         if (
             state.inputs == inputs
