@@ -7,7 +7,10 @@ import dataclasses
 import datetime
 import enum
 
-from conference_recaps.fingerprint import data_digest
+import pytest
+
+from conference_recaps import fingerprint
+from conference_recaps.fingerprint import data_digest, digest_once, shared_digests
 
 
 class Kind(enum.Enum):
@@ -78,3 +81,53 @@ def test_equal_data_digest_alike_however_their_objects_are_shared() -> None:
     assert data_digest([first, first]) == data_digest([first, second])
     shared = Inner(first)
     assert data_digest((shared, shared)) == data_digest((Inner(first), Inner(second)))
+
+
+@digest_once
+@dataclasses.dataclass(frozen=True, slots=True)
+class Summary:
+    title: str
+    speakers: tuple[Inner, ...]
+
+
+def test_a_shared_summary_digests_by_value_inside_and_outside_a_pass() -> None:
+    """A summary marked digest_once is digested once per object in shared_digests, and
+    the digest is the same as outside the block, shared or not, and follows its values."""
+    one = Summary("Zen", (Inner("Ada"),))
+    page = (one, one, "page")
+    outside = data_digest(page)
+    with shared_digests():
+        inside = data_digest(page)
+        copies = data_digest(
+            (Summary("Zen", (Inner("Ada"),)), Summary("Zen", (Inner("Ada"),)), "page")
+        )
+        renamed = data_digest((one, Summary("Zen", (Inner("Bob"),)), "page"))
+    assert outside == inside == copies
+    assert renamed != outside
+    assert data_digest(Summary("Zen", ())) != data_digest(
+        Outer("Zen", datetime.date(2019, 5, 4), Kind.talk, ())
+    )
+    assert data_digest(Summary("Zen", ())) != data_digest(Summary("Zen!", ()))
+
+
+def test_a_shared_summary_is_digested_once_per_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[object] = []
+    real = fingerprint._digest_bytes
+
+    def counting(value: object, size: int) -> bytes:
+        calls.append(value)
+        return real(value, size)
+
+    monkeypatch.setattr(fingerprint, "_digest_bytes", counting)
+    one = Summary("Zen", (Inner("Ada"),))
+    with shared_digests():
+        for _page in range(3):
+            data_digest((one, one))
+    # Three pages, one digest each, and the summary's own digest once.
+    assert len(calls) == 4
+    assert fingerprint._shared is None
+
+
+def test_only_a_dataclass_can_be_digested_once() -> None:
+    with pytest.raises(TypeError, match="not a dataclass"):
+        digest_once(str)

@@ -7,6 +7,7 @@ put it in their fingerprints for the same reason.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import io
@@ -14,7 +15,10 @@ import operator
 import pickle
 import zlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 PACKAGE = Path(__file__).parent
 
@@ -48,7 +52,51 @@ class _DigestPickler(pickle.Pickler):
             getter = self._getters[kind] = _getter_of(obj)
         if getter is None:
             return NotImplemented
+        if kind in _DIGEST_ONCE:
+            # Pickled as the digest of its values, always (so still by value), and
+            # within shared_digests made once per object.
+            if _shared is None:
+                return kind, (_digest_bytes(getter(obj), 16),)
+            seen = _shared.get(id(obj))
+            if seen is None:
+                seen = _shared[id(obj)] = (obj, _digest_bytes(getter(obj), 16))
+            return kind, (seen[1],)
         return kind, getter(obj)
+
+
+#: Types whose instances are shared across many digested values (see digest_once).
+_DIGEST_ONCE: set[type] = set()
+#: While :func:`shared_digests` is open: id -> (the object, kept alive so that its id is
+#: not reused, and the digest of its values).
+_shared: dict[int, tuple[object, bytes]] | None = None
+
+T = TypeVar("T", bound=type)
+
+
+def digest_once(cls: T) -> T:
+    """Mark a frozen dataclass whose instances many digested values share (a talk's
+    summary is in every list that shows the talk).
+
+    Its instances are pickled as the digest of their values, everywhere; within
+    :func:`shared_digests` that digest is made once per instance, however many pages
+    hold it. Its values must not change while the block runs (frozen, tuples).
+    """
+    if not dataclasses.is_dataclass(cls):
+        msg = f"{cls.__name__} is not a dataclass"
+        raise TypeError(msg)
+    _DIGEST_ONCE.add(cls)
+    return cls
+
+
+@contextlib.contextmanager
+def shared_digests() -> Iterator[None]:
+    """Digest each :func:`digest_once` object once while the block runs (not nested)."""
+    global _shared  # noqa: PLW0603 - one pass at a time, in one process
+    _shared = {}
+    try:
+        yield
+    finally:
+        _shared = None
 
 
 def _getter_of(obj: Any) -> Any:
@@ -68,6 +116,10 @@ def _field_values(names: list[str]) -> Any:
 def data_digest(*parts: object, size: int = 16) -> str:
     """A digest of plain data and dataclasses (str, int, date, tuple, list, dict, None),
     by value: equal data give equal digests, however their objects are shared."""
+    return _digest_bytes(parts, size).hex()
+
+
+def _digest_bytes(value: object, size: int) -> bytes:
     buffer = io.BytesIO()
     pickler = _DigestPickler(buffer, protocol=5)
     # No memo: pickle writes an object seen twice as a reference to the first, so equal
@@ -75,5 +127,5 @@ def data_digest(*parts: object, size: int = 16) -> str:
     # distinct ones (the same string read again) would digest differently. The data
     # digested here are trees; without the memo they digest by value alone.
     pickler.fast = True
-    pickler.dump(parts)
-    return hashlib.blake2b(buffer.getbuffer(), digest_size=size).hexdigest()
+    pickler.dump(value)
+    return hashlib.blake2b(buffer.getbuffer(), digest_size=size).digest()

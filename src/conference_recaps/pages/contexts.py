@@ -20,6 +20,7 @@ import datetime
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, cast
 
+from conference_recaps.fingerprint import digest_once
 from conference_recaps.pages.video import Video, video_of
 from conference_recaps.urls import catalogue_page, index_page
 from conference_recaps.video import video_at
@@ -76,6 +77,7 @@ class ChapterRow:
         )
 
 
+@digest_once  # in every list that shows the talk: a page stamp digests it once a build
 @dataclass(frozen=True, slots=True)
 class TalkSummary:
     """A talk as lists show it (conference, speaker and tag pages): the same in every list."""

@@ -45,7 +45,7 @@ from sphinx.util.display import status_iterator
 from sphinx.util.osutil import relative_uri
 
 from conference_recaps.abstracts import render_abstract
-from conference_recaps.fingerprint import code_fingerprint, data_digest
+from conference_recaps.fingerprint import code_fingerprint, data_digest, shared_digests
 from conference_recaps.forks import can_fork, chunked, run_chunks
 from conference_recaps.pages import frame
 from conference_recaps.pages.frame import Frames
@@ -361,15 +361,16 @@ def outdated_pages(
     stamps: dict[str, str] = {}
     outdated: list[Page] = []
     everything = state.global_stamp != global_stamp
-    for page in pages:
-        stamp = page.stamp()
-        stamps[page.name] = stamp
-        if (
-            everything
-            or state.pages.get(page.name) != stamp
-            or not os.path.isfile(builder.get_output_path(page.name))  # noqa: PTH113
-        ):
-            outdated.append(page)
+    with shared_digests():
+        for page in pages:
+            stamp = page.stamp()
+            stamps[page.name] = stamp
+            if (
+                everything
+                or state.pages.get(page.name) != stamp
+                or not os.path.isfile(builder.get_output_path(page.name))  # noqa: PTH113
+            ):
+                outdated.append(page)
     return outdated, stamps
 
 
