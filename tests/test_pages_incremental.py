@@ -210,6 +210,49 @@ def test_editing_a_recaps_sentences_makes_no_generated_page(site: Path, tmp_path
         build(site, out, forbid=FORBID_PAGE_WORK)
 
 
+#: A talk of pycon-2019 by ada-lovelace, tagged async and python: no feed that carries
+#: recaps/other (djangocon-2019's, bob-tables', django's, the site's) lists it.
+FORBID_OTHER_FEEDS = """
+from conference_recaps.discovery import feeds
+real = feeds.FeedInputs.talk
+def guarded(self, catalogue, talk):
+    if talk.id == "pycon-2019/async-all-the-way":
+        raise AssertionError("a feed that does not carry the edited recap was made again")
+    return real(self, catalogue, talk)
+feeds.FeedInputs.talk = guarded
+"""
+
+
+def test_editing_a_recaps_sentences_makes_only_the_feeds_that_carry_it(
+    site: Path, tmp_path: Path
+) -> None:
+    """The feeds that do not carry the edited recap keep their fingerprints without
+    being made again (16,000 feeds at pyvideo.org's scale); every feed is still what a
+    fresh build writes."""
+    out = tmp_path / "out"
+    build(site, out)
+    recap = site / "recaps" / "other.md"
+    recap.write_text(recap.read_text() + "\nOne more sentence.\n")
+    build(site, out, forbid=FORBID_OTHER_FEEDS)
+    feeds = out / "dirhtml" / "feeds"
+    for carrier in ("atom.xml", "djangocon-2019/rss.xml", "speakers/bob-tables/atom.xml"):
+        assert "One more sentence." in (feeds / carrier).read_text(), carrier
+    assert "One more sentence." in (feeds / "tags/django/atom.xml").read_text()
+    fresh = tmp_path / "fresh"
+    build(site, fresh)
+    made = sorted(
+        p.relative_to(fresh / "dirhtml/feeds") for p in (fresh / "dirhtml/feeds").rglob("*.xml")
+    )
+    assert made == sorted(p.relative_to(feeds) for p in feeds.rglob("*.xml"))
+    for relpath in made:
+        assert (feeds / relpath).read_bytes() == (fresh / "dirhtml/feeds" / relpath).read_bytes()
+    # A description is in every feed that carries the recap, and is not a page: the
+    # feeds are made again and compared, and the guard fails the build.
+    recap.write_text(recap.read_text().replace("kind: notes", "kind: notes\ndescription: Notes."))
+    with pytest.raises(AssertionError, match="does not carry the edited recap"):
+        build(site, out, forbid=FORBID_OTHER_FEEDS)
+
+
 def test_editing_a_talk_rewrites_the_pages_that_show_it(site: Path, tmp_path: Path) -> None:
     build(site, tmp_path / "out")
     outdir = tmp_path / "out" / "dirhtml"

@@ -58,7 +58,7 @@ from conference_recaps.discovery.site import (
 )
 from conference_recaps.fingerprint import code_fingerprint
 from conference_recaps.forks import can_fork, chunked, run_chunks
-from conference_recaps.inputs import site_inputs
+from conference_recaps.inputs import pages_inputs, site_inputs
 from conference_recaps.page_parts import page_part
 from conference_recaps.pages.site import RecapInfo, Site
 from conference_recaps.text import kind_label
@@ -221,7 +221,7 @@ def _add_recap(feed: FeedGenerator, builder: Builder, recap: RecapInfo, meta: An
     for name in recap.authors:
         entry.author({"name": xml_text(name)})
         entry.dc.dc_creator(xml_text(name))
-    description = getattr(meta, "description", None) if meta is not None else None
+    description = _description(meta)
     if description:
         # As HTML: feedgen copies the summary into RSS's <description>, which readers
         # render as HTML, so plain text there would run a "<script>" in the summary.
@@ -231,6 +231,10 @@ def _add_recap(feed: FeedGenerator, builder: Builder, recap: RecapInfo, meta: An
         entry.content(xml_text(content), type="html")
     for tag in recap.tags:
         entry.category(term=xml_text(tag))
+
+
+def _description(meta: Any) -> Any:
+    return getattr(meta, "description", None) if meta is not None else None
 
 
 def talk_summary_html(catalogue: Catalogue, talk: Talk, *, conference_url: str | None) -> str:
@@ -350,13 +354,16 @@ class FeedInputs:
         )
 
     def recap(self, recap: RecapInfo, meta: Any) -> tuple[Any, ...]:
+        return (recap, _description(meta), self.page(recap))
+
+    def page(self, recap: RecapInfo) -> str | None:
+        """The digest of the recap's page as written (its entry carries the page)."""
         page = output_file(self.builder, recap.docname)
         try:
             relpath = page.relative_to(self.outdir).as_posix()
         except ValueError:
             relpath = str(page)
-        description = getattr(meta, "description", None) if meta is not None else None
-        return (recap, description, self.pages.of(relpath))
+        return self.pages.of(relpath)
 
     def talk(self, catalogue: Catalogue, talk: Talk) -> tuple[Any, ...]:
         conference = catalogue.conferences.get(talk.conference)
@@ -389,7 +396,6 @@ def write_feeds(app: Sphinx) -> list[Path]:
     site = Site(app.env)
     _contents.clear()  # made again for this build's pages (and bounded in a long process)
     catalogue = site.catalogue
-    base = base_url(config)
     language = str(config.language or "en")
     author = str(config.author or config.project)
     recaps_meta = app.env.domains["recaps"].data["recaps"]
@@ -400,6 +406,18 @@ def write_feeds(app: Sphinx) -> list[Path]:
     #: (kind, id, name) and entries.
     to_write: list[FeedToWrite] = []
 
+    made_of, recap_pages = _made_of(app, site, inputs, recaps_meta)
+    changed = _changed_recaps(state, made_of, recap_pages, _all_there(outdir, previous))
+
+    def kept(key: str, recaps: Iterable[RecapInfo]) -> bool:
+        """Whether the feed keeps its previous fingerprint: none of its recaps changed."""
+        if changed is None or key not in previous:
+            return False
+        if any(recap.docname in changed for recap in recaps):
+            return False
+        current[key] = previous[key]
+        return True
+
     def unchanged(key: str, fingerprint: str) -> bool:
         current[key] = fingerprint
         conference_id = key or None
@@ -408,21 +426,14 @@ def write_feeds(app: Sphinx) -> list[Path]:
         )
 
     newest = site.recaps[:SITE_FEED_SIZE]
-    newest_inputs = [inputs.recap(r, recaps_meta.get(r.docname)) for r in newest]
-    if not unchanged("", digest(inputs.common, newest_inputs)):
-        feed = _new_feed(
-            title=f"{config.project}: recaps",
-            subtitle=f"The newest recaps on {config.project}.",
-            page=base,
-            language=language,
-            author=author,
-        )
-        for recap in newest:
-            _add_recap(feed, builder, recap, recaps_meta.get(recap.docname))
-        _finish(feed, [moment(r.date) for r in newest if r.date])
-        written += _write(feed, outdir, None, page=base, base=base)
+    if not kept("", newest) and not unchanged(
+        "", digest(inputs.common, [inputs.recap(r, recaps_meta.get(r.docname)) for r in newest])
+    ):
+        written += _write_site_feed(app, newest, recaps_meta, language=language, author=author)
 
     for conference in catalogue.conferences.values():
+        if kept(conference.id, site.recaps_of_conference.get(conference.id, [])):
+            continue
         fingerprint = digest(
             inputs.common,
             conference,
@@ -436,6 +447,8 @@ def write_feeds(app: Sphinx) -> list[Path]:
         if not unchanged(conference.id, fingerprint):
             to_write.append(conference)
     for key, talks, recaps, subject in _subjects(site):
+        if kept(key, recaps):
+            continue
         entries = newest_entries(catalogue, talks, recaps)
         fingerprint = digest(
             inputs.common,
@@ -456,8 +469,62 @@ def write_feeds(app: Sphinx) -> list[Path]:
     for gone in set(previous) - set(current):
         _remove_feed(outdir, gone)
     inputs.save()
-    save_state(state_path, {"feeds": current, "site_inputs": made_from})
+    save_state(
+        state_path,
+        {
+            "feeds": current,
+            "site_inputs": made_from,
+            "made_of": made_of,
+            "recap_pages": recap_pages,
+        },
+    )
     return written
+
+
+def _write_site_feed(
+    app: Sphinx, newest: list[RecapInfo], recaps_meta: dict[str, Any], *, language: str, author: str
+) -> list[Path]:
+    """The site's feed: the newest recaps."""
+    config = app.config
+    base = base_url(config)
+    feed = _new_feed(
+        title=f"{config.project}: recaps",
+        subtitle=f"The newest recaps on {config.project}.",
+        page=base,
+        language=language,
+        author=author,
+    )
+    for recap in newest:
+        _add_recap(feed, app.builder, recap, recaps_meta.get(recap.docname))
+    _finish(feed, [moment(r.date) for r in newest if r.date])
+    return _write(feed, Path(app.outdir), None, page=base, base=base)
+
+
+def _changed_recaps(
+    state: dict[str, Any], made_of: str, recap_pages: dict[str, str | None], all_there: bool
+) -> set[str] | None:
+    """The recaps whose pages changed since the feeds were last made, or None when more
+    than that may have changed (then every feed is made again and compared)."""
+    if state.get("made_of") != made_of or not all_there:
+        return None
+    before = state.get("recap_pages", {})
+    return {doc for doc, page in recap_pages.items() if before.get(doc) != page}
+
+
+def _made_of(
+    app: Sphinx, site: Site, inputs: FeedInputs, recaps_meta: dict[str, Any]
+) -> tuple[str, dict[str, str | None]]:
+    """What every feed is made from besides the recaps' pages, and each recap's page.
+
+    When the first did not change (what the pages are made from, in which a recap's
+    sentences are not, and the recaps' descriptions), a feed can only differ by the
+    pages of the recaps it carries: the others keep their fingerprints without being
+    made again (a recap edit on pyvideo.org's archive otherwise digests the talks of
+    16,000 feeds).
+    """
+    recap_pages = {recap.docname: inputs.page(recap) for recap in site.recaps}
+    descriptions = [(r.docname, _description(recaps_meta.get(r.docname))) for r in site.recaps]
+    return digest(pages_inputs(app, site), descriptions), recap_pages
 
 
 def _all_there(outdir: Path, feeds: dict[str, str]) -> bool:
