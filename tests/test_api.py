@@ -161,6 +161,18 @@ def test_an_edit_rewrites_only_the_files_that_show_it(
         return real_json(data)
 
     monkeypatch.setattr(api, "_json", counting)
+    # The records and CSV rows made again for catalogue.json and talks.csv, by key.
+    texts: list[tuple[str, str]] = []
+    real_text = api.SavedText.text
+
+    def counting_text(self: api.SavedText, key: tuple[str, str], fingerprint: str, make):  # type: ignore[no-untyped-def]
+        def counted() -> str:
+            texts.append(key)
+            return make()
+
+        return real_text(self, key, fingerprint, counted)
+
+    monkeypatch.setattr(api.SavedText, "text", counting_text)
 
     catalogue = site / "talks.yaml"
     catalogue.write_text(
@@ -187,9 +199,15 @@ def test_an_edit_rewrites_only_the_files_that_show_it(
     # Files of entries none of whose entries changed were not even made again: the
     # edited talk's, its neighbour's (it lost a speaker), its conference's and its
     # remaining speaker's, besides the whole-catalogue files.
-    assert sorted(made) == sorted(
-        ["talk", "talk", "conference", "speaker", "catalogue", "index", "schema"]
-    )
+    assert sorted(made) == sorted(["talk", "talk", "conference", "speaker", "index", "schema"])
+    # catalogue.json and talks.csv serialise again only those two talks' records and
+    # rows; the other records' text is the last build's (SavedText).
+    assert sorted(texts) == [
+        ("Talk", "djangocon-us-2019/hardware"),
+        ("Talk", "djangocon-us-2019/webassembly"),
+        ("csv", "djangocon-us-2019/hardware"),
+        ("csv", "djangocon-us-2019/webassembly"),
+    ]
     # And what was kept is what a fresh build writes.
     build(site, tmp_path / "fresh")
     fresh = tmp_path / "fresh/dirhtml/api"
@@ -197,3 +215,28 @@ def test_an_edit_rewrites_only_the_files_that_show_it(
     assert {p.relative_to(kept): p.read_bytes() for p in kept.rglob("*.*")} == {
         p.relative_to(fresh): p.read_bytes() for p in fresh.rglob("*.*")
     }
+
+
+def test_a_document_joined_from_record_texts_is_what_serialising_it_writes() -> None:
+    """catalogue.json is joined from each record's JSON text: the same bytes as
+    serialising the whole document, escapes and non-ASCII text included."""
+    records = [{"title": 'Zoë says "hi" </script>', "n": 1, "tags": ["a\nb"]}, {"x": None}]
+    head = {"api_version": API_VERSION, "kind": "catalogue", "licence": {"é": "ü"}}
+    joined = api._json_lists(
+        head, [("talks", [api._json_text(r) for r in records]), ("speakers", [])]
+    )
+    assert joined == api._json({**head, "talks": records, "speakers": []})
+    assert json.loads(joined)["talks"] == records
+
+
+def test_saved_texts_are_kept_by_fingerprint_and_dropped_with_their_common_part(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "texts"
+    saved = api.SavedText(path, "code-1")
+    assert saved.text(("Talk", "a"), "f1", lambda: "one") == "one"
+    saved.save()
+    again = api.SavedText(path, "code-1")
+    assert again.text(("Talk", "a"), "f1", lambda: "made again") == "one"
+    assert again.text(("Talk", "a"), "f2", lambda: "two") == "two"
+    assert api.SavedText(path, "code-2").text(("Talk", "a"), "f1", lambda: "new") == "new"

@@ -27,6 +27,7 @@ from __future__ import annotations
 import csv
 import datetime
 import enum
+import functools
 import io
 import json
 from pathlib import Path
@@ -36,7 +37,7 @@ from sphinx.util import logging
 
 from conference_recaps.catalogue.model import Speaker, fingerprint, talk_order, talk_speakers
 from conference_recaps.catalogue.schema import CONFERENCE, SPEAKER, TALK, EntrySpec, field_schema
-from conference_recaps.discovery.outputs import IncrementalFiles, digest
+from conference_recaps.discovery.outputs import IncrementalFiles, digest, load_state, save_state
 from conference_recaps.discovery.site import base_url, page_url
 from conference_recaps.domain import get_catalogue
 from conference_recaps.fingerprint import code_fingerprint
@@ -44,7 +45,7 @@ from conference_recaps.inputs import catalogue_inputs
 from conference_recaps.urls import catalogue_page
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
@@ -157,7 +158,53 @@ def _json(data: dict[str, Any]) -> bytes:
     """Compact JSON: Python's C encoder serves only compact output (an ``indent`` makes
     it fall back to the pure-Python one, three times slower over 35,000 files), and the
     files are a tenth smaller."""
-    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+    return (_json_text(data) + "\n").encode()
+
+
+def _json_text(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _json_lists(head: dict[str, Any], lists: Iterable[tuple[str, list[str]]]) -> bytes:
+    """``_json({**head, name: [...], ...})`` from each list's items already as JSON text:
+    the same bytes, without serialising again the records that did not change."""
+    parts = [_json_text(head)[:-1]]
+    for name, items in lists:
+        parts += [",", _json_text(name), ":[", ",".join(items), "]"]
+    parts.append("}\n")
+    return "".join(parts).encode()
+
+
+class SavedText:
+    """The JSON text of each record and the CSV row of each talk, kept from the last
+    build by the fingerprint of what each is made from.
+
+    ``catalogue.json`` and ``talks.csv`` hold every record: made again from the
+    catalogue, they were a tenth of a talk edit at pyvideo.org's scale (35,000 records).
+    The bytes are those of serialising anew (:func:`_json_lists`); a change of code,
+    builder or base URL (``common``) starts afresh.
+    """
+
+    def __init__(self, path: Path, common: str) -> None:
+        self.path = path
+        self.common = common
+        state = load_state(path)
+        self.before: dict[tuple[str, str], tuple[str, str]] = (
+            state.get("texts", {}) if state.get("common") == common else {}
+        )
+        self.now: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def text(self, key: tuple[str, str], fingerprint: str, make: Callable[[], str]) -> str:
+        saved = self.before.get(key)
+        if saved is not None and saved[0] == fingerprint:
+            self.now[key] = saved
+            return saved[1]
+        text = make()
+        self.now[key] = (fingerprint, text)
+        return text
+
+    def save(self) -> None:
+        save_state(self.path, {"common": self.common, "texts": self.now})
 
 
 def public_talks(catalogue: Catalogue) -> list[Talk]:
@@ -177,20 +224,37 @@ def csv_cell(value: Any) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def talks_csv(records: Records, talks: Iterable[Talk]) -> bytes:
-    """Every talk, one row each: the talk's fields, then :data:`CSV_EXTRA`."""
+def talks_csv(
+    records: Records,
+    talks: Iterable[Talk],
+    saved: Callable[[Talk, Callable[[], str]], str] = lambda _talk, make: make(),
+) -> bytes:
+    """Every talk, one row each: the talk's fields, then :data:`CSV_EXTRA`.
+
+    ``saved`` gives a talk's row as the last build wrote it when what it is made from
+    did not change, else makes it (:class:`SavedText`).
+    """
     buffer = io.StringIO()
     columns = [field.name for field in TALK.fields]
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([*columns, *CSV_EXTRA])
     catalogue = records.catalogue
-    for talk in talks:
+    row_buffer = io.StringIO()
+    row_writer = csv.writer(row_buffer, lineterminator="\r\n")
+
+    def make_row(talk: Talk) -> str:
         record = records.talk(talk)
         conference = catalogue.conferences.get(talk.conference)
         names = [catalogue.speakers[s].name for s in talk.speakers if s in catalogue.speakers]
         row = [record[name] for name in columns]
         row += [conference.name if conference else None, names, record["url"]]
-        writer.writerow([csv_cell(value) for value in row])
+        row_buffer.seek(0)
+        row_buffer.truncate()
+        row_writer.writerow([csv_cell(value) for value in row])
+        return row_buffer.getvalue()
+
+    for talk in talks:
+        buffer.write(saved(talk, functools.partial(make_row, talk)))
     return buffer.getvalue().encode()
 
 
@@ -298,129 +362,180 @@ def api_schema(base: str) -> dict[str, Any]:
 def write_api(app: Sphinx) -> IncrementalFiles:
     """Write every API file whose content changed; remove those of departed entries."""
     builder = app.builder
-    catalogue = get_catalogue(app.env)
-    base = base_url(app.config)
-    records = Records(builder, catalogue)
     files = IncrementalFiles(Path(app.outdir), Path(app.doctreedir) / f"recaps-api.{builder.name}")
-    if files.kept(catalogue_inputs(app)):
-        files.finish()
-        return files
-    talks = public_talks(catalogue)
-    schema_url = f"{base}{API_DIR}/schema.json"
-
-    def doc(kind: str, **content: Any) -> bytes:
-        return _json({"api_version": API_VERSION, "kind": kind, "schema": schema_url, **content})
-
-    talks_of_conference: dict[str, list[Talk]] = {}
-    talks_of_speaker: dict[str, list[Talk]] = {}
-    for talk in talks:
-        talks_of_conference.setdefault(talk.conference, []).append(talk)
-        # A lightning talk's chapter speakers count, as on their pages.
-        for speaker_id in talk_speakers(talk):
-            talks_of_speaker.setdefault(speaker_id, []).append(talk)
-
-    # An entry's file is made from its own entry and those it names, each an entry of
-    # the catalogue: when none of their fingerprints changed, the file is kept as it is
-    # (an edit to one talk serialises a few files again, not 35,000).
-    common = digest(API_VERSION, builder.name, base, code_fingerprint())
-    fingerprints: dict[tuple[str, str], str] = {}
-
-    def made_from(*entries: Entry) -> str:
-        parts = []
-        for entry in entries:
-            key = (type(entry).__name__, entry.id)
-            if key not in fingerprints:
-                fingerprints[key] = fingerprint(entry)
-            parts.append(fingerprints[key])
-        return digest(common, parts)
-
-    def speakers_named(own: Iterable[Talk]) -> list[Speaker]:
-        ids = dict.fromkeys(s for talk in own for s in talk_speakers(talk))
-        return [catalogue.speakers[s] for s in ids if s in catalogue.speakers]
-
-    for talk in talks:
-        conference = catalogue.conferences[talk.conference]
-        relpath = talk_file(talk.id)
-        if files.unchanged(relpath, made_from(talk, conference, *speakers_named([talk]))):
-            continue
-        files.write(
-            relpath,
-            doc(
-                "talk",
-                talk=records.talk(talk),
-                conference=records.conference(conference),
-                speakers=records.speakers_of([talk]),
-            ),
-        )
-    for conference in catalogue.conferences.values():
-        own = talks_of_conference.get(conference.id, [])
-        relpath = conference_file(conference.id)
-        if files.unchanged(relpath, made_from(conference, *own, *speakers_named(own))):
-            continue
-        files.write(
-            relpath,
-            doc(
-                "conference",
-                conference=records.conference(conference),
-                talks=[records.talk(t) for t in own],
-                speakers=records.speakers_of(own),
-            ),
-        )
-    for speaker in catalogue.speakers.values():
-        own = sorted(talks_of_speaker.get(speaker.id, []), key=talk_order)
-        seen = [catalogue.conferences[c] for c in dict.fromkeys(t.conference for t in own)]
-        relpath = speaker_file(speaker.id)
-        if files.unchanged(relpath, made_from(speaker, *own, *seen)):
-            continue
-        files.write(
-            relpath,
-            doc(
-                "speaker",
-                speaker=records.speaker(speaker),
-                talks=[records.talk(t) for t in own],
-                conferences=[records.conference(c) for c in seen],
-            ),
-        )
-    conferences = sorted(catalogue.conferences.values(), key=lambda c: (c.start, c.id))
-    speakers = sorted(catalogue.speakers.values(), key=lambda s: s.id)
-    files.write(
-        f"{API_DIR}/catalogue.json",
-        doc(
-            "catalogue",
-            licence=LICENCE,
-            conferences=[records.conference(c) for c in conferences],
-            speakers=[records.speaker(s) for s in speakers],
-            talks=[records.talk(t) for t in talks],
-        ),
-    )
-    files.write(f"{API_DIR}/talks.csv", talks_csv(records, talks))
-    files.write(
-        f"{API_DIR}/index.json",
-        doc(
-            "index",
-            licence=LICENCE,
-            counts={
-                "conferences": len(conferences),
-                "speakers": len(speakers),
-                "talks": len(talks),
-            },
-            links={
-                "catalogue": f"{base}{API_DIR}/catalogue.json",
-                "csv": f"{base}{API_DIR}/talks.csv",
-                "schema": schema_url,
-                "talk": f"{base}{talk_file('{id}')}",
-                "speaker": f"{base}{speaker_file('{id}')}",
-                "conference": f"{base}{conference_file('{id}')}",
-            },
-            conferences=[
-                {"id": c.id, "name": c.name, "api": base + conference_file(c.id)}
-                for c in conferences
-            ],
-        ),
-    )
-    files.write(f"{API_DIR}/schema.json", _json(api_schema(base)))
+    if not files.kept(catalogue_inputs(app)):
+        api = ApiBuild(app, files)
+        api.entry_files()
+        api.catalogue_files()
     files.finish()
     return files
+
+
+class ApiBuild:
+    """One build's API files, made from the catalogue.
+
+    An entry's file is made from its own entry and those it names, each an entry of the
+    catalogue: when none of their fingerprints changed, the file is kept as it is (an
+    edit to one talk serialises a few files again, not 35,000). ``catalogue.json`` and
+    ``talks.csv`` reuse the text of each record that did not change (:class:`SavedText`).
+    """
+
+    def __init__(self, app: Sphinx, files: IncrementalFiles) -> None:
+        builder = app.builder
+        self.files = files
+        self.catalogue = catalogue = get_catalogue(app.env)
+        self.base = base = base_url(app.config)
+        self.records = Records(builder, catalogue)
+        self.talks = public_talks(catalogue)
+        self.schema_url = f"{base}{API_DIR}/schema.json"
+        self.common = common = digest(API_VERSION, builder.name, base, code_fingerprint())
+        self.saved = SavedText(Path(app.doctreedir) / f"recaps-api-texts.{builder.name}", common)
+        self.fingerprints: dict[tuple[str, str], str] = {}
+        #: What each talk's file and CSV row are made from: it, its conference, speakers.
+        self.talk_inputs: dict[str, str] = {}
+
+    def doc(self, kind: str, **content: Any) -> bytes:
+        return _json(
+            {"api_version": API_VERSION, "kind": kind, "schema": self.schema_url, **content}
+        )
+
+    def fingerprint(self, entry: Entry) -> str:
+        key = (type(entry).__name__, entry.id)
+        found = self.fingerprints.get(key)
+        if found is None:
+            found = self.fingerprints[key] = fingerprint(entry)
+        return found
+
+    def made_from(self, *entries: Entry) -> str:
+        return digest(self.common, [self.fingerprint(entry) for entry in entries])
+
+    def speakers_named(self, own: Iterable[Talk]) -> list[Speaker]:
+        speakers = self.catalogue.speakers
+        ids = dict.fromkeys(s for talk in own for s in talk_speakers(talk))
+        return [speakers[s] for s in ids if s in speakers]
+
+    def entry_files(self) -> None:
+        """``talks/<id>.json``, ``conferences/<id>.json`` and ``speakers/<id>.json``."""
+        catalogue, records, files = self.catalogue, self.records, self.files
+        talks_of_conference: dict[str, list[Talk]] = {}
+        talks_of_speaker: dict[str, list[Talk]] = {}
+        for talk in self.talks:
+            talks_of_conference.setdefault(talk.conference, []).append(talk)
+            # A lightning talk's chapter speakers count, as on their pages.
+            for speaker_id in talk_speakers(talk):
+                talks_of_speaker.setdefault(speaker_id, []).append(talk)
+        for talk in self.talks:
+            conference = catalogue.conferences[talk.conference]
+            relpath = talk_file(talk.id)
+            inputs = self.made_from(talk, conference, *self.speakers_named([talk]))
+            self.talk_inputs[talk.id] = inputs
+            if files.unchanged(relpath, inputs):
+                continue
+            files.write(
+                relpath,
+                self.doc(
+                    "talk",
+                    talk=records.talk(talk),
+                    conference=records.conference(conference),
+                    speakers=records.speakers_of([talk]),
+                ),
+            )
+        for conference in catalogue.conferences.values():
+            own = talks_of_conference.get(conference.id, [])
+            relpath = conference_file(conference.id)
+            if files.unchanged(
+                relpath, self.made_from(conference, *own, *self.speakers_named(own))
+            ):
+                continue
+            files.write(
+                relpath,
+                self.doc(
+                    "conference",
+                    conference=records.conference(conference),
+                    talks=[records.talk(t) for t in own],
+                    speakers=records.speakers_of(own),
+                ),
+            )
+        for speaker in catalogue.speakers.values():
+            own = sorted(talks_of_speaker.get(speaker.id, []), key=talk_order)
+            seen = [catalogue.conferences[c] for c in dict.fromkeys(t.conference for t in own)]
+            relpath = speaker_file(speaker.id)
+            if files.unchanged(relpath, self.made_from(speaker, *own, *seen)):
+                continue
+            files.write(
+                relpath,
+                self.doc(
+                    "speaker",
+                    speaker=records.speaker(speaker),
+                    talks=[records.talk(t) for t in own],
+                    conferences=[records.conference(c) for c in seen],
+                ),
+            )
+
+    def texts(self, entries: Iterable[Entry], record: Callable[[Any], dict[str, Any]]) -> list[str]:
+        """Each entry's record as JSON text, kept from the last build when the entry (all
+        a record is made from, with ``common``) did not change."""
+        return [
+            self.saved.text(
+                (type(entry).__name__, entry.id),
+                self.fingerprint(entry),
+                functools.partial(_record_text, record, entry),
+            )
+            for entry in entries
+        ]
+
+    def csv_row(self, talk: Talk, make: Callable[[], str]) -> str:
+        """A talk's CSV row: made from what its file is made from (:meth:`entry_files`)."""
+        return self.saved.text(("csv", talk.id), self.talk_inputs[talk.id], make)
+
+    def catalogue_files(self) -> None:
+        """``catalogue.json``, ``talks.csv``, ``index.json`` and ``schema.json``."""
+        catalogue, records, base, files = self.catalogue, self.records, self.base, self.files
+        conferences = sorted(catalogue.conferences.values(), key=lambda c: (c.start, c.id))
+        speakers = sorted(catalogue.speakers.values(), key=lambda s: s.id)
+        head = {"api_version": API_VERSION, "kind": "catalogue", "schema": self.schema_url}
+        files.write(
+            f"{API_DIR}/catalogue.json",
+            _json_lists(
+                {**head, "licence": LICENCE},
+                [
+                    ("conferences", self.texts(conferences, records.conference)),
+                    ("speakers", self.texts(speakers, records.speaker)),
+                    ("talks", self.texts(self.talks, records.talk)),
+                ],
+            ),
+        )
+        files.write(f"{API_DIR}/talks.csv", talks_csv(records, self.talks, self.csv_row))
+        self.saved.save()
+        files.write(
+            f"{API_DIR}/index.json",
+            self.doc(
+                "index",
+                licence=LICENCE,
+                counts={
+                    "conferences": len(conferences),
+                    "speakers": len(speakers),
+                    "talks": len(self.talks),
+                },
+                links={
+                    "catalogue": f"{base}{API_DIR}/catalogue.json",
+                    "csv": f"{base}{API_DIR}/talks.csv",
+                    "schema": self.schema_url,
+                    "talk": f"{base}{talk_file('{id}')}",
+                    "speaker": f"{base}{speaker_file('{id}')}",
+                    "conference": f"{base}{conference_file('{id}')}",
+                },
+                conferences=[
+                    {"id": c.id, "name": c.name, "api": base + conference_file(c.id)}
+                    for c in conferences
+                ],
+            ),
+        )
+        files.write(f"{API_DIR}/schema.json", _json(api_schema(base)))
+
+
+def _record_text(record: Callable[[Any], dict[str, Any]], entry: Entry) -> str:
+    return _json_text(record(entry))
 
 
 def _write_api(app: Sphinx, exception: BaseException | None) -> None:
