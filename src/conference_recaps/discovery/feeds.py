@@ -343,6 +343,7 @@ class FeedInputs:
         self.outdir = Path(app.outdir)
         self.pages_path = Path(app.doctreedir) / f"recaps-feeds-pages.{app.builder.name}"
         self.pages = OutputDigests.load(self.outdir, self.pages_path)
+        self.talks: dict[str, str] = {}
         config = app.config
         self.common = digest(
             code_fingerprint(),
@@ -365,15 +366,20 @@ class FeedInputs:
             relpath = str(page)
         return self.pages.of(relpath)
 
-    def talk(self, catalogue: Catalogue, talk: Talk) -> tuple[Any, ...]:
-        conference = catalogue.conferences.get(talk.conference)
-        return (
-            talk,
-            speaker_names(catalogue, talk),
-            talk_date(catalogue, talk),
-            conference.name if conference else None,
-            page_exists(catalogue, "talk", talk.id),
-        )
+    def talk(self, catalogue: Catalogue, talk: Talk) -> str:
+        """A digest of what a talk's entry shows, made once a build: a talk is in the
+        feeds of its conference, each of its speakers and each of its tags."""
+        found = self.talks.get(talk.id)
+        if found is None:
+            conference = catalogue.conferences.get(talk.conference)
+            found = self.talks[talk.id] = digest(
+                talk,
+                speaker_names(catalogue, talk),
+                talk_date(catalogue, talk),
+                conference.name if conference else None,
+                page_exists(catalogue, "talk", talk.id),
+            )
+        return found
 
     def save(self) -> None:
         self.pages.save(self.pages_path)
