@@ -35,14 +35,13 @@ from conference_recaps.discovery.outputs import all_there, digest, load_state, s
 from conference_recaps.discovery.site import (
     UTILITY_PAGES,
     base_url,
-    output_file,
     page_url,
     talk_date,
 )
 from conference_recaps.domain import recap_metas
 from conference_recaps.inputs import pages_inputs
 from conference_recaps.pages.site import Site
-from conference_recaps.urls import FOLDERS, RECAPS_INDEX, catalogue_page, index_page
+from conference_recaps.urls import FOLDERS, RECAPS_INDEX, catalogue_page, index_page, output_path
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -172,7 +171,7 @@ def sitemap_entries(app: Sphinx, site: Site) -> list[tuple[str, Date | None]]:
     builder = app.builder
     pages = document_dates(app)
     for pagename, date in catalogue_pages(site):
-        if pagename not in pages and os.path.isfile(output_file(builder, pagename)):  # noqa: PTH113
+        if pagename not in pages and os.path.isfile(output_path(builder, pagename)):  # noqa: PTH113
             pages[pagename] = date
     return sorted((page_url(builder, name), date) for name, date in pages.items())
 

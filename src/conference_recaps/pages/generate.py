@@ -50,7 +50,7 @@ from conference_recaps.forks import can_fork, chunked, run_chunks
 from conference_recaps.pages import frame
 from conference_recaps.pages.frame import Frames
 from conference_recaps.text import kind_label, long_date
-from conference_recaps.urls import catalogue_page, index_page, safe_url
+from conference_recaps.urls import catalogue_page, index_page, output_path, safe_url
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Hashable, Iterable, Sequence, Set
@@ -351,7 +351,7 @@ def remove_removed_docs(
 
 def all_written(builder: StandaloneHTMLBuilder, names: Iterable[str]) -> bool:
     """Whether every named page's output file is there (``os.path``: 38,000 pages)."""
-    return all(os.path.isfile(builder.get_output_path(name)) for name in names)  # noqa: PTH113
+    return all(os.path.isfile(output_path(builder, name)) for name in names)  # noqa: PTH113
 
 
 def outdated_pages(
@@ -368,7 +368,7 @@ def outdated_pages(
             if (
                 everything
                 or state.pages.get(page.name) != stamp
-                or not os.path.isfile(builder.get_output_path(page.name))  # noqa: PTH113
+                or not os.path.isfile(output_path(builder, page.name))  # noqa: PTH113
             ):
                 outdated.append(page)
     return outdated, stamps
