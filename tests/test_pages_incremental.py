@@ -307,3 +307,48 @@ def test_parallel_equals_serial(site: Path, tmp_path: Path) -> None:
     assert len(files) > 20
     for name in files:
         assert (serial / name).read_bytes() == (parallel / name).read_bytes(), name
+
+
+#: The parent process makes no page when the workers do.
+FORBID_SERIAL_PAGES = """
+from conference_recaps import pages
+def forbidden(*args, **kwargs):
+    raise AssertionError("pages made in the parent process")
+pages.PageBuild.make_pages = forbidden
+"""
+
+
+def test_a_parallel_rebuild_finds_and_writes_what_a_serial_one_does(
+    site: Path, tmp_path: Path
+) -> None:
+    """With -j 2, two forked workers make the pages' contexts and stamps, a share of
+    the families each (PageBuild.outdated): an edit rewrites the same pages as a serial
+    build, with the same bytes as a fresh build's."""
+    out = tmp_path / "out"
+    build(site, out, parallel=2, threshold=1)
+    outdir = out / "dirhtml"
+    before = mtimes(outdir)
+    catalogue = site / "talks.yaml"
+    catalogue.write_text(catalogue.read_text().replace("Zen of testing", "Zen of tests"))
+    build(site, out, parallel=2, threshold=1, forbid=FORBID_SERIAL_PAGES)
+    assert rewritten(outdir, before) == {
+        "talks/pycon-2019/zen-of-testing",
+        "talks/pycon-2019/async-all-the-way",
+        "talks/pycon-2019/opening-keynote",
+        "talks/djangocon-2019/orm-tricks",
+        "conferences/pycon-2019",
+        "speakers/ada-lovelace",
+        "speakers/bob-tables",
+        "tags/testing",
+        "talks",
+    }
+    fresh = tmp_path / "fresh"
+    build(site, fresh)
+    for path in sorted((fresh / "dirhtml").rglob("*.html")):
+        if "pagefind" not in path.parts and path.parent.name not in OTHERS:
+            relpath = path.relative_to(fresh / "dirhtml")
+            assert (outdir / relpath).read_bytes() == path.read_bytes(), relpath
+    # A no-op parallel rebuild writes nothing.
+    before = mtimes(outdir)
+    build(site, out, parallel=2, threshold=1)
+    assert rewritten(outdir, before) == set()

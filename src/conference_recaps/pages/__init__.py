@@ -33,8 +33,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from conference_recaps.domain import get_catalogue
+from conference_recaps.forks import can_fork, run_chunks
 from conference_recaps.inputs import pages_inputs
 from conference_recaps.page_parts import FRAME_MARK, FrameMark, page_part
+from conference_recaps.pages import generate
 from conference_recaps.pages.archives import tag_index, tag_pages, year_index, year_pages
 from conference_recaps.pages.conference import conference_index, conference_pages
 from conference_recaps.pages.contexts import ConferencePageContext, TalkPageContext
@@ -65,7 +67,7 @@ from conference_recaps.pages.video import add_player_assets
 from conference_recaps.urls import catalogue_page, page_exists
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable, Iterator, Sequence
 
     from docutils import nodes
     from sphinx.application import Sphinx
@@ -74,21 +76,34 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
 
-def all_pages(site: Site, target_uri: Callable[[str], str]) -> Iterator[Page]:
-    """Every generated page, family by family (``target_uri`` is the builder's)."""
-    yield from conference_pages(site)
-    yield from talk_pages(site)
-    yield from speaker_pages(site)
-    yield from year_pages(site)
-    yield from tag_pages(site)
-    yield from tombstone_pages(site)
-    yield from redirect_pages(site, target_uri)
-    yield conference_index(site)
-    yield speaker_index(site)
-    yield year_index(site)
-    yield tag_index(site)
-    yield recaps_index(site)
-    yield talks_index(site)
+def all_pages(
+    site: Site, target_uri: Callable[[str], str], shares: Sequence[int] = (0, 1)
+) -> Iterator[Page]:
+    """Every generated page, family by family (``target_uri`` is the builder's).
+
+    The families fall in two :data:`SHARES` of about equal work (the talk pages; the
+    rest): ``shares`` picks which to make, for the two workers of :meth:`PageBuild.outdated`.
+    """
+    if 1 in shares:
+        yield from conference_pages(site)
+    if 0 in shares:
+        yield from talk_pages(site)
+    if 1 in shares:
+        yield from speaker_pages(site)
+        yield from year_pages(site)
+        yield from tag_pages(site)
+        yield from tombstone_pages(site)
+        yield from redirect_pages(site, target_uri)
+        yield conference_index(site)
+        yield speaker_index(site)
+        yield year_index(site)
+        yield tag_index(site)
+        yield recaps_index(site)
+        yield talks_index(site)
+
+
+#: The shares of :func:`all_pages`: the talk pages, and the others.
+SHARES = ((0,), (1,))
 
 
 def current_of(page: Page) -> tuple[tuple[str, ...], int | None]:
@@ -136,7 +151,48 @@ class PageBuild:
     def make_pages(self, app: Sphinx) -> None:
         """Make every page, and what the html-page-context handler needs of them."""
         assert self.site is not None
-        self.pages = list(all_pages(self.site, app.builder.get_target_uri))
+        self.keep_pages(list(all_pages(self.site, app.builder.get_target_uri)))
+
+    def outdated(self, app: Sphinx, global_stamp: str) -> tuple[list[Page], dict[str, str]]:
+        """The pages to write and every page's stamp; :attr:`pages` are those to write.
+
+        Making every page's context and stamp to find the few an edit changed was a
+        third of a talk edit at pyvideo.org's scale, on one core: with ``-j N``, two
+        forked workers make a share of the families each and send back the stamps and
+        the pages to write. When every page is to be written (the code or the templates
+        changed), they are made here, where the workers that write them can share them.
+        """
+        builder: StandaloneHTMLBuilder = app.builder  # type: ignore[assignment]
+        state = self.state
+        known = len(state.pages)
+        # The module's value, which the tests lower to fork for a few pages.
+        if state.global_stamp != global_stamp or not can_fork(
+            app.parallel, known, generate.PARALLEL_THRESHOLD
+        ):
+            self.make_pages(app)
+            return outdated_pages(builder, self.pages, state, global_stamp)
+        site = self.site
+        assert site is not None
+        target_uri = builder.get_target_uri
+
+        def work(share: Sequence[int]) -> tuple[list[Page], dict[str, str]]:
+            pages = all_pages(site, target_uri, share)
+            return outdated_pages(builder, pages, state, global_stamp)
+
+        found: dict[int, tuple[list[Page], dict[str, str]]] = {}
+
+        def done(share: Sequence[int], result: tuple[list[Page], dict[str, str]]) -> None:
+            found[share[0]] = result
+
+        run_chunks(work, SHARES, min(app.parallel, len(SHARES)), done)
+        outdated = [page for share in sorted(found) for page in found[share][0]]
+        stamps = {name: stamp for share in sorted(found) for name, stamp in found[share][1].items()}
+        self.keep_pages(outdated)
+        return outdated, stamps
+
+    def keep_pages(self, pages: list[Page]) -> None:
+        """Keep ``pages``, and what the html-page-context handler needs of them."""
+        self.pages = pages
         self.current = {page.name: current_of(page) for page in self.pages}
         #: Talk pages with a video player, and its host kind.
         self.players = {
@@ -260,8 +316,7 @@ class PageBuild:
             # Nothing any page is made from changed, and every page is there.
             self.next_state = dataclasses.replace(state, shared=self.shared)
             return []
-        self.make_pages(app)
-        outdated, stamps = outdated_pages(builder, self.pages, state, global_stamp)
+        outdated, stamps = self.outdated(app, global_stamp)
         remove_stale(builder, set(state.pages) - set(stamps))
         write_pages(app, outdated, self.frame_traits)
         write_redirect_rules(builder, self.site.catalogue)
