@@ -344,6 +344,7 @@ class FeedInputs:
         self.pages_path = Path(app.doctreedir) / f"recaps-feeds-pages.{app.builder.name}"
         self.pages = OutputDigests.load(self.outdir, self.pages_path)
         self.talks: dict[str, str] = {}
+        self.recap_pages: dict[str, str | None] = {}
         config = app.config
         self.common = digest(
             code_fingerprint(),
@@ -358,13 +359,17 @@ class FeedInputs:
         return (recap, _description(meta), self.page(recap))
 
     def page(self, recap: RecapInfo) -> str | None:
-        """The digest of the recap's page as written (its entry carries the page)."""
+        """The digest of the recap's page as written (its entry carries the page), looked
+        up once a build: a recap is in several feeds."""
+        if recap.docname in self.recap_pages:
+            return self.recap_pages[recap.docname]
         page = output_file(self.builder, recap.docname)
         try:
             relpath = page.relative_to(self.outdir).as_posix()
         except ValueError:
             relpath = str(page)
-        return self.pages.of(relpath)
+        found = self.recap_pages[recap.docname] = self.pages.of(relpath)
+        return found
 
     def talk(self, catalogue: Catalogue, talk: Talk) -> str:
         """A digest of what a talk's entry shows, made once a build: a talk is in the
