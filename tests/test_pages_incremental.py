@@ -93,6 +93,15 @@ def rewritten(outdir: Path, before: dict[Path, int]) -> set[str]:
     }
 
 
+def assert_pages_as_fresh(site: Path, outdir: Path, fresh: Path) -> None:
+    """Every HTML page in ``outdir`` has the bytes a fresh build of ``site`` writes."""
+    build(site, fresh)
+    for path in sorted((fresh / "dirhtml").rglob("*.html")):
+        if "pagefind" not in path.parts and path.parent.name not in OTHERS:
+            relpath = path.relative_to(fresh / "dirhtml")
+            assert (outdir / relpath).read_bytes() == path.read_bytes(), relpath
+
+
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
     srcdir = tmp_path / "src"
@@ -198,12 +207,7 @@ def test_editing_a_recaps_sentences_makes_no_generated_page(site: Path, tmp_path
     assert "One more sentence." in (outdir / "recaps/other/index.html").read_text()
     assert "One more sentence." in (outdir / "feeds/atom.xml").read_text()
     # A fresh build writes the same pages.
-    fresh = tmp_path / "fresh"
-    build(site, fresh)
-    for path in sorted((fresh / "dirhtml").rglob("*.html")):
-        if "pagefind" not in path.parts and path.parent.name not in OTHERS:
-            relpath = path.relative_to(fresh / "dirhtml")
-            assert (outdir / relpath).read_text() == path.read_text(), relpath
+    assert_pages_as_fresh(site, outdir, tmp_path / "fresh")
     # What pages show does change with the title: the same guard now fails the build.
     recap.write_text(recap.read_text().replace("title: Another recap", "title: A recap"))
     with pytest.raises(AssertionError, match="page work"):
@@ -342,12 +346,7 @@ def test_a_parallel_rebuild_finds_and_writes_what_a_serial_one_does(
         "tags/testing",
         "talks",
     }
-    fresh = tmp_path / "fresh"
-    build(site, fresh)
-    for path in sorted((fresh / "dirhtml").rglob("*.html")):
-        if "pagefind" not in path.parts and path.parent.name not in OTHERS:
-            relpath = path.relative_to(fresh / "dirhtml")
-            assert (outdir / relpath).read_bytes() == path.read_bytes(), relpath
+    assert_pages_as_fresh(site, outdir, tmp_path / "fresh")
     # A no-op parallel rebuild writes nothing.
     before = mtimes(outdir)
     build(site, out, parallel=2, threshold=1)
