@@ -87,8 +87,16 @@ def catalogue_inputs(app: Sphinx) -> str:
 def pages_inputs(app: Sphinx, site: Site) -> str:
     """The digest of what the generated pages and the sitemap are made from: the
     catalogue's inputs and what ``site`` read of the documents (a recap's front matter,
-    excerpt, mentions and credits, not its sentences)."""
-    return data_digest(catalogue_inputs(app), site.digest())
+    excerpt, mentions and credits, not its sentences).
+
+    Made once a build, like the other inputs: the pages, the sitemap and the feeds ask
+    for it, each with a ``Site`` of its own made from the same environment.
+    """
+    cache = _cache.setdefault(app, {})
+    cached = cache.get("pages")
+    if cached is None:
+        cached = cache["pages"] = data_digest(catalogue_inputs(app), site.digest())
+    return cached
 
 
 def _inputs(app: Sphinx, *, documents: bool) -> str:

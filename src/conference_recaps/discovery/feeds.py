@@ -418,7 +418,7 @@ def write_feeds(app: Sphinx) -> list[Path]:
     to_write: list[FeedToWrite] = []
 
     made_of, recap_pages = _made_of(app, site, inputs, recaps_meta)
-    changed = _changed_recaps(state, made_of, recap_pages, _all_there(outdir, previous))
+    changed = _changed_recaps(state, made_of, recap_pages, outdir)
 
     def kept(key: str, recaps: Iterable[RecapInfo]) -> bool:
         """Whether the feed keeps its previous fingerprint: none of its recaps changed."""
@@ -512,11 +512,12 @@ def _write_site_feed(
 
 
 def _changed_recaps(
-    state: dict[str, Any], made_of: str, recap_pages: dict[str, str | None], all_there: bool
+    state: dict[str, Any], made_of: str, recap_pages: dict[str, str | None], outdir: Path
 ) -> set[str] | None:
     """The recaps whose pages changed since the feeds were last made, or None when more
-    than that may have changed (then every feed is made again and compared)."""
-    if state.get("made_of") != made_of or not all_there:
+    than that may have changed or a feed is missing (then every feed is made again and
+    compared)."""
+    if state.get("made_of") != made_of or not _all_there(outdir, state.get("feeds", {})):
         return None
     before = state.get("recap_pages", {})
     return {doc for doc, page in recap_pages.items() if before.get(doc) != page}

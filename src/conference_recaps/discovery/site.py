@@ -27,7 +27,7 @@ from sphinx.util import logging
 from conference_recaps.catalogue.model import Catalogue, Conference, Speaker, Talk
 from conference_recaps.config import get_config
 from conference_recaps.domain import get_catalogue, recap_meta
-from conference_recaps.urls import FOLDERS, PageKind, is_http_url, tag_slug
+from conference_recaps.urls import FOLDERS, PageKind, is_http_url, output_path, tag_slug
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -96,7 +96,7 @@ def absolute(builder: Builder, path: str) -> str:
 
 def output_file(builder: Builder, pagename: str) -> Path:
     """The file a page is written to (``talks/<id>/index.html`` under ``dirhtml``)."""
-    return Path(builder.get_outfilename(pagename))  # type: ignore[attr-defined]
+    return Path(output_path(builder, pagename))
 
 
 @dataclass(frozen=True, slots=True)
