@@ -202,6 +202,40 @@ def test_a_tag_feed_has_its_talks_and_recaps(site: Path) -> None:
     assert (site / "feeds/tags/community/rss.xml").is_file()  # a tag only a recap has
 
 
+def test_speaker_and_tag_feeds_carry_recaps_as_headlines(site: Path) -> None:
+    """A recap's text is in the site's and its conference's feeds, not copied into the
+    feed of every speaker and tag it mentions: there it is a title, a summary and a link."""
+    feed = check_atom(site / "feeds/speakers/andrew-godwin/atom.xml")
+    entries = {e.findtext(f"{ATOM}id"): e for e in feed.findall(f"{ATOM}entry")}
+    recap = entries[BASE + "recaps/2019/djangocon/"]
+    assert recap.find(f"{ATOM}content") is None
+    assert recap.findtext(f"{ATOM}summary") == "Async arrives in Django, and a week by the bay."
+    link = recap.find(f"{ATOM}link")  # rel="alternate", Atom's default
+    assert link is not None
+    assert link.get("href") == BASE + "recaps/2019/djangocon/"
+    # Without a description, the summary is the recap's first lines.
+    tag_feed = check_atom(site / "feeds/tags/community/atom.xml")
+    podcast = next(
+        e
+        for e in tag_feed.findall(f"{ATOM}entry")
+        if e.findtext(f"{ATOM}id") == BASE + "recaps/2019/podcast/"
+    )
+    assert podcast.find(f"{ATOM}content") is None
+    assert (podcast.findtext(f"{ATOM}summary") or "").startswith("A podcast episode about")
+    rss = check_rss(site / "feeds/tags/community/rss.xml")
+    item = next(i for i in rss.iter("item") if i.findtext("link") == BASE + "recaps/2019/podcast/")
+    assert (item.findtext("description") or "").startswith("A podcast episode about")
+    assert "<section" not in (item.findtext("description") or "")  # not the page
+    # The conference's feed carries the whole recap.
+    conference = check_atom(site / "feeds/djangocon-us-2019/atom.xml")
+    whole = next(
+        e
+        for e in conference.findall(f"{ATOM}entry")
+        if e.findtext(f"{ATOM}id") == BASE + "recaps/2019/podcast/"
+    )
+    assert "WebAssembly" in (whole.findtext(f"{ATOM}content") or "")
+
+
 @pytest.mark.parametrize(
     ("page", "feed"),
     [

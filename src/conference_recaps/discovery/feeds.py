@@ -10,7 +10,11 @@
 ``feeds/tags/<tag>/rss.xml``                first
 =========================================  ==========================================
 
-A speaker's or tag's feed carries its :data:`SUBJECT_FEED_SIZE` newest entries. Each
+A speaker's or tag's feed carries its :data:`SUBJECT_FEED_SIZE` newest entries, and its
+recaps as headlines: title, summary (the recap's description, or its first lines) and
+link. The full text is in the site's feed and its conference's, once; copied into the
+feed of every speaker and tag it mentions, it was two thirds of the 415 MB of those
+feeds at pyvideo.org's scale, and every sentence edited rewrote dozens of them. Each
 file names itself as its ``self`` link (an ``rss.xml`` its own address, not its Atom
 sibling's) and the page it follows as its ``alternate`` link.
 
@@ -210,7 +214,10 @@ def _new_feed(*, title: str, subtitle: str, page: str, language: str, author: st
     return feed
 
 
-def _add_recap(feed: FeedGenerator, builder: Builder, recap: RecapInfo, meta: Any) -> None:
+def _add_recap(
+    feed: FeedGenerator, builder: Builder, recap: RecapInfo, meta: Any, *, full: bool = True
+) -> None:
+    """A recap's entry: with its page as ``content`` when ``full``, else a headline."""
     url = page_url(builder, recap.docname)
     entry = feed.add_entry(order="append")
     entry.id(url)
@@ -222,11 +229,13 @@ def _add_recap(feed: FeedGenerator, builder: Builder, recap: RecapInfo, meta: An
         entry.author({"name": xml_text(name)})
         entry.dc.dc_creator(xml_text(name))
     description = _description(meta)
-    if description:
+    # A headline's summary falls back on the recap's first lines (its cards' excerpt).
+    summary = str(description) if description else ("" if full else recap.excerpt)
+    if summary:
         # As HTML: feedgen copies the summary into RSS's <description>, which readers
         # render as HTML, so plain text there would run a "<script>" in the summary.
-        entry.summary(html.escape(xml_text(str(description))), type="html")
-    content = recap_content(output_file(builder, recap.docname), url)
+        entry.summary(html.escape(xml_text(summary)), type="html")
+    content = recap_content(output_file(builder, recap.docname), url) if full else None
     if content:
         entry.content(xml_text(content), type="html")
     for tag in recap.tags:
@@ -358,6 +367,10 @@ class FeedInputs:
     def recap(self, recap: RecapInfo, meta: Any) -> tuple[Any, ...]:
         return (recap, _description(meta), self.page(recap))
 
+    def headline(self, recap: RecapInfo, meta: Any) -> tuple[Any, ...]:
+        """What a recap's headline entry shows: not its page."""
+        return (recap, _description(meta))
+
     def page(self, recap: RecapInfo) -> str | None:
         """The digest of the recap's page as written (its entry carries the page), looked
         up once a build: a recap is in several feeds."""
@@ -458,14 +471,15 @@ def write_feeds(app: Sphinx) -> list[Path]:
         if not unchanged(conference.id, fingerprint):
             to_write.append(conference)
     for key, talks, recaps, subject in _subjects(site):
-        if kept(key, recaps):
+        # Headlines only: no recap's page changes these feeds.
+        if kept(key, ()):
             continue
         entries = newest_entries(catalogue, talks, recaps)
         fingerprint = digest(
             inputs.common,
             subject,
             [
-                inputs.recap(e, recaps_meta.get(e.docname))
+                inputs.headline(e, recaps_meta.get(e.docname))
                 if isinstance(e, RecapInfo)
                 else inputs.talk(catalogue, e)
                 for e in entries
@@ -608,9 +622,15 @@ def _write_changed(
 
     if not can_fork(app.parallel, len(to_write), PARALLEL_FEEDS):
         return [Path(path) for path in write_some(to_write)]
-    # Each recap's content made once, here, for every worker to share.
-    for recap in site.recaps:
-        recap_content(output_file(app.builder, recap.docname), page_url(app.builder, recap.docname))
+    # Each recap's content made once, here, for every worker to share (only conference
+    # feeds carry it).
+    for item in to_write:
+        if isinstance(item, tuple):
+            continue
+        for recap in site.recaps_of_conference.get(item.id, []):
+            recap_content(
+                output_file(app.builder, recap.docname), page_url(app.builder, recap.docname)
+            )
     done: list[str] = []
     run_chunks(
         write_some,
@@ -680,7 +700,7 @@ def _subject_feed(
     dates = []
     for entry in entries:
         if isinstance(entry, RecapInfo):
-            _add_recap(feed, builder, entry, recaps_meta.get(entry.docname))
+            _add_recap(feed, builder, entry, recaps_meta.get(entry.docname), full=False)
             dates.append(moment(entry.date))
         else:
             conference_url = (
