@@ -262,6 +262,39 @@ def test_editing_a_recaps_sentences_makes_only_the_feeds_that_carry_it(
         build(site, out, forbid=FORBID_OTHER_FEEDS)
 
 
+def test_a_new_recap_rewrites_the_pages_whose_sidebar_lists_it(site: Path, tmp_path: Path) -> None:
+    """The latest recaps are in the full sidebar only: a recap that mentions nothing
+    rewrites the pages that show the full sidebar (documents, conference, year and
+    index pages), not the talk, speaker and tag pages (35,000 at pyvideo.org's scale)."""
+    out = tmp_path / "out"
+    build(site, out)
+    outdir = out / "dirhtml"
+    before = mtimes(outdir)
+    (site / "recaps" / "newest.md").write_text(
+        "---\ntitle: The newest recap\ndate: 2024-05-01\nauthors: [Ann Writer]\n"
+        "kind: notes\n---\n\n# The newest recap\n\nA day of talks.\n"
+    )
+    build(site, out)
+    written = rewritten(outdir, before)
+    assert "recaps/newest" in written
+    assert {"conferences/pycon-2019", "years/2019", "talks", "speakers", "tags", "."} <= written
+    leaves = {
+        n for n in before_names(outdir, before) if n.startswith(("talks/", "speakers/", "tags/"))
+    }
+    assert leaves, "the site has talk, speaker and tag pages"
+    assert not written & leaves
+    assert "The newest recap" in (outdir / "conferences/pycon-2019/index.html").read_text()
+    assert (
+        "The newest recap"
+        not in (outdir / "talks/pycon-2019/zen-of-testing/index.html").read_text()
+    )
+    assert_pages_as_fresh(site, outdir, tmp_path / "fresh")
+
+
+def before_names(outdir: Path, before: dict[Path, int]) -> set[str]:
+    return {path.parent.relative_to(outdir).as_posix() for path in before}
+
+
 def test_editing_a_talk_rewrites_the_pages_that_show_it(site: Path, tmp_path: Path) -> None:
     build(site, tmp_path / "out")
     outdir = tmp_path / "out" / "dirhtml"

@@ -250,15 +250,29 @@ def test_cards_are_drawn_again_only_when_what_they_show_changed(tmp_path: Path) 
     assert fourth["site.png"] != third["site.png"]
 
 
-def test_a_talk_page_marks_its_year_without_listing_the_years_conferences(site: Path) -> None:
-    """The sidebar's year lists are on conference and year pages only (issue 17: page size)."""
+def test_a_talk_page_has_the_compact_sidebar(site: Path) -> None:
+    """The sidebar's years and latest recaps are on index, conference, year and recap
+    pages; a talk's, speaker's or tag's page has the home, Browse and About links only
+    (issue 17: page size, and a recap added no longer rewrites those pages)."""
     talk = soup(site, AWAIT).select_one("nav.recaps-nav")
     assert talk is not None
+    captions = [c.get_text() for c in talk.select(".caption-text")]
+    assert "Conferences" not in captions
+    assert "Recaps" not in captions
+    assert "Browse" in captions
     assert talk.select(".recaps-nav-year") == []
-    assert [a.get_text() for a in talk.select("li.current > a")] == ["2019"]
+    assert [a.get_text() for a in talk.select("li.current > a")] == ["All talks"]
+    for page in ("speakers/andrew-godwin/", "tags/async/"):
+        compact = soup(site, page).select_one("nav.recaps-nav")
+        assert compact is not None
+        assert [c.get_text() for c in compact.select(".caption-text")] == captions, page
     conference = soup(site, CONFERENCE).select_one("nav.recaps-nav")
     assert conference is not None
     assert "DjangoCon US 2019" in conference.select_one(".recaps-nav-year").get_text()
+    assert "Recaps" in [c.get_text() for c in conference.select(".caption-text")]
+    home = soup(site, "").select_one("nav.recaps-nav")
+    assert home is not None
+    assert "Conferences" in [c.get_text() for c in home.select(".caption-text")]
 
 
 def test_every_mention_of_the_guide_is_a_link_to_it(site: Path) -> None:

@@ -62,4 +62,6 @@ def test_only_pages_are_built(site: Path) -> None:
 def test_light_and_dark_mode(site: Path) -> None:
     soup = page(site, "recaps/2019/djangocon-us-2019")
     assert soup.select_one(".theme-switch-button")
+    # The article header keeps the reader's buttons, not the theme's full-screen one.
+    assert soup.select_one(".btn-fullscreen-button") is None
     assert soup.find("link", href=lambda h: bool(h) and "_static/recaps.css" in h)

@@ -124,6 +124,7 @@ class PageBuild:
         self.pages: list[Page] = []
         self.sidebar: Sidebar | None = None
         self.current: dict[str, tuple[tuple[str, ...], int | None]] = {}
+        self.compact: set[str] = set()
         self.players: dict[str, str] = {}
         self.filtered: set[str] = set()
         self.relations: dict[str, list[str | None]] | None = None
@@ -144,9 +145,13 @@ class PageBuild:
         """
         self.site = site = Site(env)
         self.pages = []
-        self.current, self.players, self.filtered = {}, {}, set()
+        self.current, self.players, self.filtered, self.compact = {}, {}, set(), set()
         self.sidebar = Sidebar(site, env, app.builder)
-        self.shared = {"sidebar": self.sidebar.stamp(), "home": home_stamp(site)}
+        self.shared = {
+            "sidebar": self.sidebar.stamp(),
+            "compact_sidebar": self.sidebar.compact_stamp(),
+            "home": home_stamp(site),
+        }
 
     def make_pages(self, app: Sphinx) -> None:
         """Make every page, and what the html-page-context handler needs of them."""
@@ -164,20 +169,21 @@ class PageBuild:
         """
         builder: StandaloneHTMLBuilder = app.builder  # type: ignore[assignment]
         state = self.state
+        sidebar = self.shared["sidebar"]
         known = len(state.pages)
         # The module's value, which the tests lower to fork for a few pages.
         if state.global_stamp != global_stamp or not can_fork(
             app.parallel, known, generate.PARALLEL_THRESHOLD
         ):
             self.make_pages(app)
-            return outdated_pages(builder, self.pages, state, global_stamp)
+            return outdated_pages(builder, self.pages, state, global_stamp, sidebar)
         site = self.site
         assert site is not None
         target_uri = builder.get_target_uri
 
         def work(share: Sequence[int]) -> tuple[list[Page], dict[str, str]]:
             pages = all_pages(site, target_uri, share)
-            return outdated_pages(builder, pages, state, global_stamp)
+            return outdated_pages(builder, pages, state, global_stamp, sidebar)
 
         found: dict[int, tuple[list[Page], dict[str, str]]] = {}
 
@@ -194,6 +200,8 @@ class PageBuild:
         """Keep ``pages``, and what the html-page-context handler needs of them."""
         self.pages = pages
         self.current = {page.name: current_of(page) for page in self.pages}
+        #: Pages with the compact sidebar.
+        self.compact = {page.name for page in self.pages if not page.context.full_sidebar}
         #: Talk pages with a video player, and its host kind.
         self.players = {
             page.name: page.context.video.kind
@@ -231,7 +239,9 @@ class PageBuild:
             self.prepare(app, app.env)
         assert self.sidebar is not None and self.site is not None
         current, year = self.current.get(pagename) or self._doc_current(pagename)
-        context["recaps_sidebar"] = self.sidebar.html(context["content_root"], current, year)
+        context["recaps_sidebar"] = self.sidebar.html(
+            context["content_root"], current, year, full=pagename not in self.compact
+        )
 
     def page_context(
         self,
@@ -305,12 +315,15 @@ class PageBuild:
             self.prepare(app, app.env)
         builder: StandaloneHTMLBuilder = app.builder  # type: ignore[assignment]
         assert self.site is not None
-        global_stamp = environment_stamp(app, app.env) + self.shared["sidebar"]
+        # What every page shows; the full sidebar's lists count in the stamps of the
+        # pages that show them (outdated_pages).
+        global_stamp = environment_stamp(app, app.env) + self.shared["compact_sidebar"]
         inputs = pages_inputs(app, self.site)
         state = self.state
         if (
             state.inputs == inputs
             and state.global_stamp == global_stamp
+            and state.shared.get("sidebar") == self.shared["sidebar"]
             and all_written(builder, state.pages)
         ):
             # Nothing any page is made from changed, and every page is there.

@@ -252,6 +252,12 @@ class PageContext:
     template: ClassVar[str]
     #: The whole page's template: the theme's ``page.html``, unless a family has its own.
     layout: ClassVar[str] = "page.html"
+    #: Whether the sidebar lists the years and the latest recaps. The pages of one talk,
+    #: speaker or tag (35,000 of pyvideo.org's 38,000) show only the home, Browse and
+    #: About links: the lists were an eighth of each page's bytes, and a recap added
+    #: rewrote every one of them (issue 17). Their breadcrumbs lead to the conference
+    #: and the indexes, and every index page has the lists.
+    full_sidebar: ClassVar[bool] = True
 
     def theme_names(self, url: Callable[[str], str], base_url: str) -> dict[str, Any]:
         """Further names for the whole page's template (``url`` makes a relative link)."""
@@ -298,6 +304,7 @@ class TalkPageContext(PageContext):
 
     family: ClassVar[str] = "talk"
     template: ClassVar[str] = "talk.html"
+    full_sidebar: ClassVar[bool] = False
 
     #: The video as the page plays it (a facade, or a link), None without one.
     video: Video | None
@@ -312,10 +319,9 @@ class TalkPageContext(PageContext):
     related: tuple[RelatedCard, ...] = ()
 
     def sidebar_place(self) -> tuple[tuple[str, ...], int | None]:
-        # The year is marked, not opened: a year of pyvideo.org lists up to 80 conferences,
-        # which made the sidebar 40 % of every talk page. The breadcrumbs above the title
-        # lead to the talk's conference and year (issue 17).
-        return ((catalogue_page("year", self.year),) if self.year else ()), None
+        # No year is opened or listed (full_sidebar): the breadcrumbs above the title
+        # lead to the talk's conference (issue 17).
+        return (index_page("talk"),), None
 
     def neighbours(self) -> tuple[Link | None, Link | None]:
         return self.prev, self.next
@@ -431,6 +437,7 @@ class SpeakerPageContext(PageContext):
 
     family: ClassVar[str] = "speaker"
     template: ClassVar[str] = "speaker.html"
+    full_sidebar: ClassVar[bool] = False
 
     speaker: SpeakerFacts
     talk_count: int
@@ -501,6 +508,7 @@ class TagPageContext(PageContext):
 
     family: ClassVar[str] = "tag"
     template: ClassVar[str] = "tag.html"
+    full_sidebar: ClassVar[bool] = False
 
     tag: str
     talk_count: int

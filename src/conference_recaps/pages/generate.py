@@ -222,7 +222,7 @@ class State:
     """What the previous build wrote: a stamp per page and the stamps of shared parts."""
 
     version: int = STATE_VERSION
-    #: Everything every page shows (code, templates, configuration, the sidebar).
+    #: Everything every page shows (code, templates, configuration, the compact sidebar).
     global_stamp: str = ""
     pages: dict[str, str] = field(default_factory=dict)
     #: The site's inputs the pages were made from (:mod:`conference_recaps.inputs`).
@@ -355,15 +355,25 @@ def all_written(builder: StandaloneHTMLBuilder, names: Iterable[str]) -> bool:
 
 
 def outdated_pages(
-    builder: StandaloneHTMLBuilder, pages: Iterable[Page], state: State, global_stamp: str
+    builder: StandaloneHTMLBuilder,
+    pages: Iterable[Page],
+    state: State,
+    global_stamp: str,
+    full_sidebar: str,
 ) -> tuple[list[Page], dict[str, str]]:
-    """The pages whose stamp changed or whose output is missing, and every page's stamp."""
+    """The pages whose stamp changed or whose output is missing, and every page's stamp.
+
+    ``full_sidebar`` is the stamp of the full sidebar's lists, which count for the pages
+    that show them (``PageContext.full_sidebar``).
+    """
     stamps: dict[str, str] = {}
     outdated: list[Page] = []
     everything = state.global_stamp != global_stamp
     with shared_digests():
         for page in pages:
             stamp = page.stamp()
+            if page.context.full_sidebar:
+                stamp += full_sidebar
             stamps[page.name] = stamp
             if (
                 everything

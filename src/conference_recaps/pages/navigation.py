@@ -9,9 +9,12 @@ behind a placeholder that becomes the page's ``content_root``; the year of the p
 expanded into its conferences (each year's list is rendered once, when first needed);
 and the page and its parents (a talk's conference and year) are marked current.
 
-Every page shows the sidebar, so a change to it (a recap added or retitled, a new
-conference) must rewrite every page, Sphinx documents included (Sphinx alone would not:
-sphinx#5506). :meth:`Sidebar.stamp` is the digest that decides it.
+The pages of one talk, speaker or tag show a compact sidebar, without the years and the
+latest recaps (:attr:`~.contexts.PageContext.full_sidebar`); every other page shows the
+full one. So a change to the lists (a recap added or retitled, a new conference) must
+rewrite every page that shows them, Sphinx documents included (Sphinx alone would not:
+sphinx#5506), and only those. :meth:`Sidebar.stamp` and :meth:`Sidebar.compact_stamp`
+are the digests that decide it.
 
 ``conf.py`` selects it in place of the theme's navigation::
 
@@ -97,14 +100,10 @@ class Sidebar:
             guide_home=guide_home,
             guide=self.guide,
         )
-        self._base = self._render(
-            "sidebar.html",
-            home={"doc": self.root_doc, "title": self.home_title},
-            years=self.years,
-            latest=self.latest,
-            more_recaps=len(site.recaps) > LATEST_RECAPS,
-            all_recaps=RECAPS_INDEX,
-            indexes=[
+        common = {
+            "home": {"doc": self.root_doc, "title": self.home_title},
+            "all_recaps": RECAPS_INDEX,
+            "indexes": [
                 {"page": index_page("talk"), "title": "All talks"},
                 {"page": RECAPS_INDEX, "title": "All recaps"},
                 {"page": index_page("conference"), "title": "All conferences"},
@@ -112,9 +111,20 @@ class Sidebar:
                 {"page": index_page("year"), "title": "Years"},
                 {"page": index_page("tag"), "title": "Tags"},
             ],
-            about=self.about,
-            guide_home=guide_home,
-            year_slot=_year_slot,
+            "about": self.about,
+            "guide_home": guide_home,
+            "year_slot": _year_slot,
+        }
+        self._base = self._render(
+            "sidebar.html",
+            years=self.years,
+            latest=self.latest,
+            more_recaps=len(site.recaps) > LATEST_RECAPS,
+            **common,
+        )
+        #: Without the years and the latest recaps (``PageContext.full_sidebar``).
+        self._compact = self._render(
+            "sidebar.html", years=[], latest=[], more_recaps=False, **common
         )
 
     def _descendants(self, env: BuildEnvironment, docname: str) -> set[str]:
@@ -169,11 +179,17 @@ class Sidebar:
     def stamp(self) -> str:
         """A digest of everything the sidebar can show."""
         return digest(
-            self.home_title,
+            self.compact_stamp(),
             self.latest,
             len(self.site.recaps) > LATEST_RECAPS,
             self.years,
             self.conferences_of_year,
+        )
+
+    def compact_stamp(self) -> str:
+        """A digest of everything the compact sidebar shows (see :meth:`html`)."""
+        return digest(
+            self.home_title,
             self.guide_doc,
             self.guide,
             self.about,
@@ -189,12 +205,18 @@ class Sidebar:
             self._year_html[year] = html
         return html
 
-    def html(self, content_root: str, current: tuple[str, ...], year: int | None) -> str:
+    def html(
+        self, content_root: str, current: tuple[str, ...], year: int | None, *, full: bool = True
+    ) -> str:
         """The sidebar of one page: its year open, it and its parents marked current.
 
-        The contributor guide's pages get the guide's navigation instead.
+        The contributor guide's pages get the guide's navigation instead; a page that is
+        not ``full`` gets the sidebar without the years and the latest recaps.
         """
-        html = self._guide_base if current and self.is_guide(current[0]) else self._base
+        if current and self.is_guide(current[0]):
+            html = self._guide_base
+        else:
+            html = self._base if full else self._compact
         if year is not None:
             html = html.replace(_year_slot(year), self.year_html(year), 1)
         for pagename in current:
