@@ -64,4 +64,19 @@ def test_light_and_dark_mode(site: Path) -> None:
     assert soup.select_one(".theme-switch-button")
     # The article header keeps the reader's buttons, not the theme's full-screen one.
     assert soup.select_one(".btn-fullscreen-button") is None
+
+
+def test_the_contents_button_only_where_there_are_contents(site: Path) -> None:
+    """The book theme showed its "on this page" button on every page, even those with no
+    table of contents to open (every talk, speaker and tag page): a dead button."""
+    buttons = 0
+    for path in site.rglob("index.html"):
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        has_contents = soup.select_one(".bd-sidebar-secondary") is not None
+        has_button = soup.select_one("button.secondary-toggle") is not None
+        assert has_button == has_contents, path.relative_to(site)
+        buttons += has_button
+    recap = page(site, "recaps/2019/djangocon-us-2019")
+    assert recap.select_one("button.secondary-toggle") is not None
+    assert buttons < 100  # the pages with sections: recaps and the guide
     assert soup.find("link", href=lambda h: bool(h) and "_static/recaps.css" in h)
