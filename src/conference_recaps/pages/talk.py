@@ -31,7 +31,7 @@ from conference_recaps.pages.video import video_of
 from conference_recaps.urls import catalogue_page
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterable, Iterator
 
     from conference_recaps.catalogue.model import Talk
     from conference_recaps.pages.site import Site
@@ -41,9 +41,10 @@ def _link(talk: Talk | None) -> Link | None:
     return Link(catalogue_page("talk", talk.id), talk.title) if talk is not None else None
 
 
-def talk_pages(site: Site) -> Iterator[Page]:
+def talk_pages(site: Site, conferences: Iterable[str] | None = None) -> Iterator[Page]:
+    """The talk pages of ``conferences`` (ids, in the catalogue's order), or of all."""
     catalogue = site.catalogue
-    for conference_id in catalogue.conferences:
+    for conference_id in catalogue.conferences if conferences is None else conferences:
         talks = catalogue.talks_of_conference(conference_id)
         conference = catalogue.conferences[conference_id]
         for index, talk in enumerate(talks):
