@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import pytest
 from sphinx.util.console import strip_colors
 
+from conference_recaps.pages import listings
 from conference_recaps.pages.generate import paragraphs
 from conference_recaps.text import KIND_LABELS
 from conference_recaps.urls import safe_url
@@ -106,6 +107,30 @@ def test_unsafe_catalogue_values_stay_text(built: SphinxTestApp) -> None:
     assert conference.h1 is not None
     assert conference.h1.get_text() == "DjangoCon <b>2019</b>"
     assert conference.find("b") is None
+
+
+@pytest.mark.sphinx("dirhtml", testroot="pages", srcdir="pages-large-talks-index")
+def test_a_large_talks_index_lists_older_conferences_by_name(
+    app: SphinxTestApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past TALKS_INDEX_LINES talks, /talks/ lists the older conferences by name and
+    count, linking to their pages (21,700 lines made it 4.3 MB at pyvideo.org's scale)."""
+    monkeypatch.setattr(listings, "TALKS_INDEX_LINES", 1)
+    app.build()
+    assert strip_colors(app.warning.getvalue()) == ""
+    page = soup(app.outdir, "talks/")
+    # The newest conference is listed whole, though it has more talks than the limit.
+    groups = page.select(".recaps-talks-group")
+    assert groups[0].select_one("h2 a").get_text() == "DjangoCon <b>2019</b>"
+    assert len(groups[0].select(".recaps-talk-lines li")) == 1
+    earlier = page.select_one("#earlier-conferences")
+    assert earlier is not None
+    rows = earlier.select("li")
+    assert [a["href"] for row in rows for a in row.select("a")] == ["../conferences/pycon-2019/"]
+    assert "3 talks" in rows[0].get_text()
+    assert not page.select('a[href^="../talks/pycon-2019/"]')  # its talks are on its page
+    assert "earlier conference is on its page" in page.select_one(".recaps-lead").get_text()
+    assert page.select_one('.recaps-jump a[href="#earlier-conferences"]') is not None
 
 
 def test_speaker_page(built: SphinxTestApp) -> None:

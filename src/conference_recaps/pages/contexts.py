@@ -570,10 +570,12 @@ class TalksOfConference:
 
 @dataclass(frozen=True, slots=True)
 class TalksIndexContext(PageContext):
-    """``/talks/``: every talk by conference."""
+    """``/talks/``: the talks by conference (``listings.TALKS_INDEX_LINES``)."""
 
     family: ClassVar[str] = "index"
     template: ClassVar[str] = "talks_index.html"
 
     conferences: tuple[TalksOfConference, ...]
     count: int
+    #: The older conferences, listed by name and number of talks, past the limit.
+    earlier: tuple[ConferenceRow, ...] = ()
