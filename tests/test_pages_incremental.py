@@ -93,6 +93,11 @@ def rewritten(outdir: Path, before: dict[Path, int]) -> set[str]:
     }
 
 
+def before_names(outdir: Path, before: dict[Path, int]) -> set[str]:
+    """The names of the pages ``before`` has a time for."""
+    return {path.parent.relative_to(outdir).as_posix() for path in before}
+
+
 def assert_pages_as_fresh(site: Path, outdir: Path, fresh: Path) -> None:
     """Every HTML page in ``outdir`` has the bytes a fresh build of ``site`` writes."""
     build(site, fresh)
@@ -289,10 +294,6 @@ def test_a_new_recap_rewrites_the_pages_whose_sidebar_lists_it(site: Path, tmp_p
         not in (outdir / "talks/pycon-2019/zen-of-testing/index.html").read_text()
     )
     assert_pages_as_fresh(site, outdir, tmp_path / "fresh")
-
-
-def before_names(outdir: Path, before: dict[Path, int]) -> set[str]:
-    return {path.parent.relative_to(outdir).as_posix() for path in before}
 
 
 def test_editing_a_talk_rewrites_the_pages_that_show_it(site: Path, tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ point at the fork.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from conference_recaps.config import discover_repository_url, get_config
 
@@ -18,6 +18,14 @@ if TYPE_CHECKING:
     from sphinx.config import Config
 
 STATIC_DIR = Path(__file__).parent / "static"
+
+
+def _theme_defaults(config: Config, defaults: dict[str, Any]) -> None:
+    """Give the theme these options, each unless ``conf.py`` set it."""
+    options = dict(config.html_theme_options or {})
+    for name, value in defaults.items():
+        options.setdefault(name, value)
+    config.html_theme_options = options
 
 
 def _one_menu_button(app: Sphinx, config: Config) -> None:
@@ -32,13 +40,14 @@ def _one_menu_button(app: Sphinx, config: Config) -> None:
     """
     if config.html_theme != "sphinx_book_theme":
         return
-    options = dict(config.html_theme_options or {})
-    options.setdefault("navbar_persistent", [])
-    # Breadcrumbs beside the menu button (discovery/breadcrumbs.py).
-    options.setdefault(
-        "article_header_start", ["toggle-primary-sidebar.html", "recaps-breadcrumbs.html"]
+    _theme_defaults(
+        config,
+        {
+            "navbar_persistent": [],
+            # Breadcrumbs beside the menu button (discovery/breadcrumbs.py).
+            "article_header_start": ["toggle-primary-sidebar.html", "recaps-breadcrumbs.html"],
+        },
     )
-    config.html_theme_options = options
 
 
 def _no_fullscreen_button(app: Sphinx, config: Config) -> None:
@@ -48,9 +57,7 @@ def _no_fullscreen_button(app: Sphinx, config: Config) -> None:
     video player has its own), and it was 400 bytes of each of 38,000 pages (issue 17).
     """
     if config.html_theme == "sphinx_book_theme":
-        options = dict(config.html_theme_options or {})
-        options.setdefault("use_fullscreen_button", False)
-        config.html_theme_options = options
+        _theme_defaults(config, {"use_fullscreen_button": False})
 
 
 def _repository_buttons(app: Sphinx, config: Config) -> None:
@@ -59,13 +66,17 @@ def _repository_buttons(app: Sphinx, config: Config) -> None:
     url = settings.repository_url or discover_repository_url(str(app.srcdir))
     if not url:
         return
-    options = dict(config.html_theme_options or {})
-    options.setdefault("repository_url", url)
-    options.setdefault("repository_branch", settings.repository_branch)
-    options.setdefault("path_to_docs", "")
-    for button in ("use_repository_button", "use_edit_page_button", "use_issues_button"):
-        options.setdefault(button, True)
-    config.html_theme_options = options
+    _theme_defaults(
+        config,
+        {
+            "repository_url": url,
+            "repository_branch": settings.repository_branch,
+            "path_to_docs": "",
+            "use_repository_button": True,
+            "use_edit_page_button": True,
+            "use_issues_button": True,
+        },
+    )
 
 
 def _add_static(app: Sphinx) -> None:
