@@ -18,7 +18,7 @@ from conference_recaps.docs_reference import setup_docs_reference
 from conference_recaps.domain import setup_domain
 from conference_recaps.excerpts import setup_excerpts
 from conference_recaps.fingerprint import code_fingerprint
-from conference_recaps.forks import freeze_at_exit
+from conference_recaps.forks import freeze_at_exit, pause_for_environment
 from conference_recaps.inputs import setup_inputs
 from conference_recaps.pages import setup_pages
 from conference_recaps.recap_header import setup_recap_header
@@ -47,6 +47,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_discovery(app)
     setup_docs_reference(app)
     freeze_at_exit()
+    pause_for_environment(app)
     return {
         "version": __version__,
         "env_version": code_fingerprint(),

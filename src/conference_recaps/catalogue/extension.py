@@ -17,7 +17,6 @@ changed.
 from __future__ import annotations
 
 import dataclasses
-import gc
 import os
 import pickle
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from conference_recaps.catalogue.model import Catalogue
 from conference_recaps.config import get_config
 from conference_recaps.diagnostics import Problem, report
 from conference_recaps.domain import get_domain
+from conference_recaps.forks import collector_paused
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -87,13 +87,8 @@ def _unpickle(blob: bytes) -> LoadedCatalogue:
     (:func:`load`), so its blob is written back as it was read.
     """
     global _unpickled  # noqa: PLW0603
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         loaded = LoadedCatalogue(*pickle.loads(blob))
-    finally:
-        if was_enabled:
-            gc.enable()
     _unpickled = (loaded, blob)
     return loaded
 

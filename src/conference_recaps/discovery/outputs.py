@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from conference_recaps.fingerprint import data_digest
+from conference_recaps.forks import collector_paused
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -39,7 +40,7 @@ def digest(*parts: object) -> str:
 def load_state(path: Path) -> dict[str, Any]:
     """A state file saved by :func:`save_state`, or an empty one."""
     try:
-        with path.open("rb") as f:
+        with path.open("rb") as f, collector_paused():
             state = pickle.load(f)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
         return {}

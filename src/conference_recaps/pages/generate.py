@@ -46,7 +46,7 @@ from sphinx.util.osutil import relative_uri
 
 from conference_recaps.abstracts import render_abstract
 from conference_recaps.fingerprint import code_fingerprint, data_digest, shared_digests
-from conference_recaps.forks import can_fork, chunked, run_chunks
+from conference_recaps.forks import can_fork, chunked, collector_paused, run_chunks
 from conference_recaps.pages import frame
 from conference_recaps.pages.frame import Frames
 from conference_recaps.text import kind_label, long_date
@@ -233,7 +233,7 @@ class State:
     @classmethod
     def load(cls, path: Path) -> State:
         try:
-            with path.open("rb") as f:
+            with path.open("rb") as f, collector_paused():
                 state = pickle.load(f)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
             return cls()

@@ -44,7 +44,7 @@ from sphinx.errors import SphinxError
 
 from conference_recaps.diagnostics import Subtype, warn
 from conference_recaps.discovery.outputs import walk_files
-from conference_recaps.forks import can_fork, chunked, run_chunks
+from conference_recaps.forks import can_fork, chunked, collector_paused, run_chunks
 from conference_recaps.paths import DOWNLOAD_TYPES, IMAGE_TYPES
 from conference_recaps.security import own
 from conference_recaps.security.urls import url_scheme
@@ -540,7 +540,8 @@ def check_output(app: Sphinx, exception: BaseException | None) -> None:
     site = SiteOwn.of(app)
     cache_file = _cache_path(app)
     try:
-        passed: dict[str, tuple[int, int]] = pickle.loads(cache_file.read_bytes())
+        with collector_paused():
+            passed: dict[str, tuple[int, int]] = pickle.loads(cache_file.read_bytes())
     except (OSError, ValueError, pickle.UnpicklingError, EOFError):
         passed = {}
     now_passed = {}
