@@ -7,28 +7,38 @@ import shutil
 import time
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
 from conference_recaps.discovery.outputs import OutputDigests, save_state
+from conference_recaps.discovery.pagefind import indexer
 from conference_recaps.discovery.pagefind.indexer import MODE_VARIABLE, IndexFiles, background_main
 from conference_recaps.discovery.pagefind.runner import BUNDLE_DIR
 
 ROOT = Path(__file__).parent / "roots" / "test-discovery"
 
 
-def build(srcdir: Path, builddir: Path) -> str:
-    """Build; return the status output (warnings fail the test)."""
+def build(srcdir: Path, builddir: Path, parallel: int = 0, *, warned: str = "") -> str:
+    """Build; return the status output (warnings fail the test, but for ``warned``)."""
     status, warnings = StringIO(), StringIO()
     app = SphinxTestApp(
-        "dirhtml", srcdir=srcdir, builddir=builddir, status=status, warning=warnings
+        "dirhtml",
+        srcdir=srcdir,
+        builddir=builddir,
+        status=status,
+        warning=warnings,
+        parallel=parallel,
     )
     try:
         app.build()
     finally:
         app.cleanup()
-    assert "WARNING" not in warnings.getvalue(), warnings.getvalue()
+    if warned:
+        assert warned in warnings.getvalue(), warnings.getvalue()
+    else:
+        assert "WARNING" not in warnings.getvalue(), warnings.getvalue()
     return status.getvalue()
 
 
@@ -77,6 +87,66 @@ def test_a_changed_page_rebuilds_the_index_as_a_clean_build_writes_it(tmp_path: 
     # Nothing of the swap is left behind.
     leftovers = list((tmp_path / "incremental" / "dirhtml" / BUNDLE_DIR).glob("*.*-*"))
     assert leftovers == []
+
+
+def test_with_two_cores_an_edit_is_indexed_beside_the_other_outputs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(ROOT, site)
+    build(site, tmp_path / "incremental", parallel=2)
+    forked: list[object] = []
+
+    class Spy(indexer.Forked):  # type: ignore[type-arg]
+        def __init__(self, work: Any, arg: Any) -> None:
+            forked.append(arg)
+            super().__init__(work, arg)
+
+    monkeypatch.setattr(indexer, "Forked", Spy)
+    # The shard is indexed in the forked process: here, Pagefind may not run.
+    parent = os.getpid()
+
+    def index_shards(*args: Any) -> Any:
+        assert os.getpid() != parent, "the shard was indexed in the build's own process"
+        return real_index_shards(*args)
+
+    real_index_shards = indexer.index_shards
+    monkeypatch.setattr(indexer, "index_shards", index_shards)
+    recap = site / "recaps" / "2019" / "djangocon.md"
+    recap.write_text(recap.read_text() + "\nA word nobody searched for: zanzibarian.\n")
+
+    status = build(site, tmp_path / "incremental", parallel=2)
+    monkeypatch.undo()
+    build(site, tmp_path / "clean")
+
+    assert forked == [["all"]]
+    assert "building the search index with Pagefind (1 of 1 shards)... done" in status
+    assert bundle_files(tmp_path / "incremental" / "dirhtml") == bundle_files(
+        tmp_path / "clean" / "dirhtml"
+    )
+    assert list((tmp_path / "incremental" / "dirhtml" / BUNDLE_DIR).glob("*.*-*")) == []
+
+
+def test_a_problem_in_the_forked_indexer_is_reported_by_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(ROOT, site)
+    build(site, tmp_path / "build", parallel=2)
+    monkeypatch.setattr(
+        indexer, "index_shards", lambda outdir, shards: ({}, {"all": "Pagefind stopped"})
+    )
+    recap = site / "recaps" / "2019" / "djangocon.md"
+    recap.write_text(recap.read_text() + "\nAnother word: quokkaesque.\n")
+
+    status = build(
+        site,
+        tmp_path / "build",
+        parallel=2,
+        warned="the search index is incomplete: Pagefind stopped",
+    )
+
+    assert "building the search index with Pagefind (1 of 1 shards)... failed" in status
 
 
 def test_a_missing_index_is_rebuilt_even_when_no_page_changed(tmp_path: Path) -> None:

@@ -32,7 +32,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import gc
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from sphinx.util.parallel import ParallelTasks, parallel_available
 
@@ -72,6 +72,29 @@ def run_chunks(
         tasks.join()
     finally:
         gc.unfreeze()
+
+
+class Forked(Generic[T, R]):
+    """``work(arg)`` in a forked process while this one goes on; :meth:`result` waits.
+
+    Sphinx's :class:`~sphinx.util.parallel.ParallelTasks` with one task: it starts the
+    process at once, hands its log records to this one and raises its error at the join.
+    The objects alive when it forks are frozen for the fork, as in :func:`run_chunks`.
+    """
+
+    def __init__(self, work: Callable[[T], R], arg: T) -> None:
+        self.arg = arg
+        self._results: list[R] = []
+        self._tasks = ParallelTasks(1)
+        gc.freeze()
+        try:
+            self._tasks.add_task(work, arg, lambda _arg, result: self._results.append(result))
+        finally:
+            gc.unfreeze()
+
+    def result(self) -> R:
+        self._tasks.join()
+        return self._results[0]
 
 
 _registered = False

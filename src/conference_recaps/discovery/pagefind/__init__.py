@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 
 def setup_pagefind(app: Sphinx) -> None:
     index = SiteIndex()
-    app.connect("build-finished", index.build_finished, priority=900)
+    # Before the sitemap, the API and the feeds (600-700), which write no page: the
+    # shards an edit changed are indexed beside them (SiteIndex).
+    app.connect("build-finished", index.start, priority=550)
+    app.connect("build-finished", index.finish, priority=900)
     # After everything that reads the index at the end of a build.
     app.connect("build-finished", index.release, priority=1000)

@@ -19,6 +19,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -34,6 +35,7 @@ from conference_recaps.discovery.outputs import digest, load_state, save_state
 from conference_recaps.discovery.pagefind import shards
 from conference_recaps.discovery.pagefind.runner import (
     BUNDLE_DIR,
+    JOBS,
     MANIFEST,
     UI_FILES,
     bundle_complete,
@@ -45,6 +47,7 @@ from conference_recaps.discovery.pagefind.runner import (
     tool_version,
 )
 from conference_recaps.discovery.pagefind.shards import IndexedContent, plan_shards
+from conference_recaps.forks import Forked, can_fork
 from conference_recaps.inputs import site_inputs
 
 if TYPE_CHECKING:
@@ -220,14 +223,26 @@ def background_requested() -> bool:
 
 
 class SiteIndex:
-    """The search index of one application's builds."""
+    """The search index of one application's builds.
+
+    The pages are all written when ``build-finished`` begins, and nothing after reads
+    the index before the output check: :meth:`start` runs before the sitemap, the API
+    and the feeds. When the few shards an edit changed can all be indexed at once, they
+    are indexed in a forked process (:class:`~conference_recaps.forks.Forked`) while
+    those write their files on the other core, and :meth:`finish` waits for it. A
+    whole index runs in place, in :meth:`start`: it already keeps both cores busy, and
+    running it beside the other outputs' workers would add its memory to theirs.
+    """
 
     def __init__(self) -> None:
-        #: A lock held from indexing to the end of the build (see :meth:`build_finished`).
+        #: A lock held from indexing to the end of the build (see :meth:`start`).
         self.held: IO[bytes] | None = None
+        #: The shards being indexed beside the other outputs, and their count.
+        self.running: tuple[Forked[list[str], dict[str, str]], int] | None = None
 
-    def build_finished(self, app: Sphinx, exception: BaseException | None) -> None:
+    def start(self, app: Sphinx, exception: BaseException | None) -> None:
         """Index the shards whose pages changed since their bundle was built."""
+        self.running = None
         if exception is not None or app.builder.name not in {"html", "dirhtml"}:
             return
         files = IndexFiles(Path(app.outdir), Path(app.doctreedir), app.builder.name)
@@ -270,26 +285,48 @@ class SiteIndex:
             logger.info("search index: updating in the background (log: %s)", files.log)
             return
         stale = files.stale(request)
+        if len(stale) <= JOBS and can_fork(app.parallel, 1, 1):
+            self.running = (Forked(partial(files.update, request), stale), len(request.plan))
+            return
         logger.info(
             "building the search index with Pagefind (%d of %d shards)... ",
             len(stale),
             len(request.plan),
             nonl=True,
         )
-        problems = files.update(request, stale)
-        logger.info("failed" if problems else "done")
-        for problem in problems.values():
-            warn(
-                f"the search index is incomplete: {problem}; install Pagefind with "
-                "`pip install -r requirements.txt` (it needs the pagefind[extended] package)",
-                Subtype.search,
-                location=None,
-            )
+        _report(files.update(request, stale))
+
+    def finish(self, app: Sphinx, exception: BaseException | None) -> None:
+        """Wait for the shards :meth:`start` left indexing in a process of its own."""
+        if self.running is None:
+            return
+        running, planned = self.running
+        self.running = None
+        problems = running.result()
+        logger.info(
+            "building the search index with Pagefind (%d of %d shards)... ",
+            len(running.arg),
+            planned,
+            nonl=True,
+        )
+        _report(problems)
 
     def release(self, app: Sphinx, exception: BaseException | None) -> None:
         if self.held is not None:
             self.held.close()
             self.held = None
+
+
+def _report(problems: dict[str, str]) -> None:
+    """End the "building the search index" line, and warn of each shard's problem."""
+    logger.info("failed" if problems else "done")
+    for problem in problems.values():
+        warn(
+            f"the search index is incomplete: {problem}; install Pagefind with "
+            "`pip install -r requirements.txt` (it needs the pagefind[extended] package)",
+            Subtype.search,
+            location=None,
+        )
 
 
 def _start_background(files: IndexFiles, token: str) -> None:
