@@ -7,12 +7,13 @@ import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urljoin
 
 import pytest
 from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
 
-from conference_recaps.discovery.site import LOCAL_BASE_URL, resolve_base_url
+from conference_recaps.discovery.site import LOCAL_BASE_URL, join_url, resolve_base_url
 from conference_recaps.discovery.sitemap import robots_txt, write_sitemap
 
 if TYPE_CHECKING:
@@ -178,6 +179,39 @@ def test_base_url_resolution(
     configured: str, environ: dict[str, str], expected: tuple[str, str]
 ) -> None:
     assert resolve_base_url(configured, environ) == expected
+
+
+@pytest.mark.parametrize(
+    "base",
+    [
+        "https://a.example/",
+        "https://a.example/en/latest/",
+        "http://127.0.0.1:8000/",
+        "https://a.example/x?y=/",
+        "https://a.example/en",
+    ],
+)
+@pytest.mark.parametrize(
+    "path",
+    [
+        "talks/pycon-us-2019/analyzing-census-data/",
+        "speakers/ada-lovelace/",
+        "index.html",
+        "",
+        "/talks/x/",
+        "../talks/x/",
+        "./x/",
+        "talks/../x/",
+        "talks/./x/",
+        "talks/x/?q=1",
+        "talks/x/#video",
+        "mailto:someone",
+        "//other.example/x",
+        "talks/x:y/",
+    ],
+)
+def test_join_url_is_urljoin(base: str, path: str) -> None:
+    assert join_url(base, path) == urljoin(base, path)
 
 
 def test_read_the_docs_address_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
