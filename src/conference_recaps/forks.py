@@ -22,9 +22,11 @@ running builds (the test suite's) is not affected, as it only runs at exit.
 Unpickling makes objects that are all alive, and the collector, counting allocations,
 runs every few hundred of them over a heap that keeps growing: loading Sphinx's saved
 environment at pyvideo.org's scale took 1.2 s with it and 0.44 s without. Sphinx
-unpickles it between the extensions' set-up and ``builder-inited``, and
-:func:`pause_for_environment` keeps the collector off in between; the build's own state
-files are loaded in :func:`collector_paused`.
+unpickles it between the extensions' set-up and ``builder-inited``:
+:func:`pause_for_environment` keeps the collector off in between, then freezes what was
+loaded until the build is over (turned back on over them, the collector visited them all
+again: the time was the same). The build's own state files are loaded in
+:func:`collector_paused`.
 """
 
 from __future__ import annotations
@@ -64,14 +66,11 @@ def run_chunks(
 ) -> None:
     """Run ``work`` on each chunk in ``nproc`` forked workers; ``done(chunk, result)`` is
     called in this process as each chunk finishes (in no fixed order)."""
-    gc.freeze()
-    try:
+    with frozen():
         tasks = ParallelTasks(nproc)
         for chunk in chunks:
             tasks.add_task(work, chunk, done)
         tasks.join()
-    finally:
-        gc.unfreeze()
 
 
 class Forked(Generic[T, R]):
@@ -86,11 +85,8 @@ class Forked(Generic[T, R]):
         self.arg = arg
         self._results: list[R] = []
         self._tasks = ParallelTasks(1)
-        gc.freeze()
-        try:
+        with frozen():
             self._tasks.add_task(work, arg, lambda _arg, result: self._results.append(result))
-        finally:
-            gc.unfreeze()
 
     def result(self) -> R:
         self._tasks.join()
@@ -120,18 +116,70 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+#: How many :func:`frozen` blocks (and builds, :func:`pause_for_environment`) are open.
+_freezes = 0
+
+
+@contextlib.contextmanager
+def frozen() -> Iterator[None]:
+    """The objects alive now left out of the collector's passes until the block ends.
+
+    Blocks nest: the objects go back to the collector when the outermost one ends.
+    """
+    global _freezes  # noqa: PLW0603 - one collector per process
+    gc.freeze()
+    _freezes += 1
+    try:
+        yield
+    finally:
+        _freezes -= 1
+        if _freezes == 0:
+            gc.unfreeze()
+
+
+#: Whether :func:`pause_for_environment` turned the collector off.
+_paused = False
+#: The :func:`frozen` block of the build under way, from ``builder-inited`` to its end.
+_build_hold: contextlib.AbstractContextManager[None] | None = None
+
+
 def pause_for_environment(app: Sphinx) -> None:
-    """Keep the collector off until ``builder-inited``, while Sphinx loads its environment.
+    """Load the environment without the collector, and keep it out of its passes.
 
     Called from the extension's ``setup``, which Sphinx runs just before it unpickles
-    the saved environment. Should the application fail in between, the process ends
-    (the command line) or its next application's ``builder-inited`` turns it back on.
+    the saved environment: the collector is off until ``builder-inited``. Then the
+    objects loaded are frozen (:func:`frozen`) until the build is over: turned on over
+    them, the collector would visit them all again in its first passes, and in every
+    full one after. Should an application fail before its build is over, the process
+    ends (the command line) or its next application ends what it left.
     """
-    if not gc.isenabled():
-        return
-    gc.disable()
+    global _paused  # noqa: PLW0603 - one collector per process
+    if gc.isenabled():
+        gc.disable()
+        _paused = True
+    elif not _paused:
+        return  # turned off by someone else, who will turn it on
+    app.connect("builder-inited", _loaded, priority=0)
+    # After every other handler, the output check's included.
+    app.connect("build-finished", _finished, priority=2000)
 
-    def resume(app: Sphinx) -> None:
+
+def _loaded(app: Sphinx) -> None:
+    global _paused, _build_hold  # noqa: PLW0603 - one collector per process
+    _release_build()
+    _build_hold = frozen()
+    _build_hold.__enter__()
+    if _paused:
         gc.enable()
+        _paused = False
 
-    app.connect("builder-inited", resume, priority=0)
+
+def _finished(app: Sphinx, exception: BaseException | None) -> None:
+    _release_build()
+
+
+def _release_build() -> None:
+    global _build_hold
+    if _build_hold is not None:
+        hold, _build_hold = _build_hold, None
+        hold.__exit__(None, None, None)
