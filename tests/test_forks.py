@@ -15,7 +15,7 @@ import pytest
 from sphinx import application
 from sphinx.testing.util import SphinxTestApp
 
-from conference_recaps.forks import Forked, collector_paused
+from conference_recaps.forks import Forked, collector_paused, frozen
 
 ROOT = Path(__file__).parent / "roots" / "test-catalogue"
 
@@ -26,8 +26,15 @@ def test_the_environment_loads_with_the_collector_off_and_it_comes_back_on(
     site = tmp_path / "site"
     shutil.copytree(ROOT, site)
 
+    frozen_while_writing: list[int] = []
+
+    def collect_pages(app: SphinxTestApp) -> list[Any]:
+        frozen_while_writing.append(gc.get_freeze_count())
+        return []
+
     def build() -> None:
         app = SphinxTestApp("html", srcdir=site, builddir=tmp_path / "build", status=StringIO())
+        app.connect("html-collect-pages", collect_pages)
         try:
             app.build()
         finally:
@@ -45,6 +52,18 @@ def test_the_environment_loads_with_the_collector_off_and_it_comes_back_on(
 
     assert seen == [False]
     assert gc.isenabled()
+    # What was loaded stays out of the collector's passes while the build goes on, and
+    # is given back when it is over.
+    assert all(count > 10_000 for count in frozen_while_writing), frozen_while_writing
+    assert gc.get_freeze_count() == 0
+
+
+def test_freezes_nest() -> None:
+    with frozen():
+        with frozen():
+            pass
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0
 
 
 def test_collector_paused_restores_what_it_found() -> None:
