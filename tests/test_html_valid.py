@@ -33,7 +33,7 @@ THEME_ERRORS: dict[str, str] = {}
 #: Generated page types, one folder each; the largest page and the listing are checked.
 GENERATED = ("conferences", "talks", "speakers", "years", "tags")
 #: Fixed pages, by URL.
-FIXED = ("", "credits/", "404/", "search/", "genindex/", "docs/")
+FIXED = ("", "credits/", "404/", "search/", "docs/")
 
 BROKEN_PAGE = """<!DOCTYPE html>
 <html lang="en"><head><title>Broken</title></head>
@@ -50,6 +50,8 @@ def pages_to_check(outdir: Path) -> list[Path]:
     for urls in kinds.values():
         chosen.append(largest([outdir / url / "index.html" for url in urls]))
     chosen.append(largest(list((outdir / "docs").glob("*/index.html"))))
+    missing = [path for path in chosen if not path.is_file()]
+    assert not missing, missing
     return chosen
 
 

@@ -59,6 +59,26 @@ def test_only_pages_are_built(site: Path) -> None:
     assert "docs" in built
 
 
+def test_no_empty_general_index(site: Path, tmp_path: Path) -> None:
+    # No page has an index entry: Sphinx's general index would be an empty page.
+    assert not (site / "genindex").exists()
+    assert not page(site, "").find("link", rel="index")
+    # A site that has index entries asks for it in conf.py, or with -D.
+    root = Path(__file__).parent / "roots" / "test-basic"
+    app = SphinxTestApp(
+        "dirhtml",
+        srcdir=root,
+        builddir=tmp_path,
+        status=StringIO(),
+        confoverrides={"html_use_index": True},
+    )
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    assert (tmp_path / "dirhtml" / "genindex" / "index.html").is_file()
+
+
 def test_light_and_dark_mode(site: Path) -> None:
     soup = page(site, "recaps/2019/djangocon-us-2019")
     assert soup.select_one(".theme-switch-button")
