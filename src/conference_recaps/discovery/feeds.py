@@ -417,7 +417,7 @@ def write_feeds(app: Sphinx) -> list[Path]:
     made_from = site_inputs(app)
     if state.get("site_inputs") == made_from and _all_there(outdir, previous):
         return []
-    site = Site(app.env)
+    site = Site.of(app.env)
     _contents.clear()  # made again for this build's pages (and bounded in a long process)
     catalogue = site.catalogue
     language = str(config.language or "en")

@@ -241,7 +241,7 @@ def _write_files(app: Sphinx, exception: BaseException | None) -> None:
     there = bool(names) and all_there(outdir, names)
     # The pages, their dates and the documents' titles come from what pages are made of
     # (a recap's sentences are not) and from git's history: none changed, nothing did.
-    site = Site(app.env)
+    site = Site.of(app.env)
     made_from = (pages_inputs(app, site), git_head(Path(app.srcdir)))
     if not (there and previous.get("site_inputs") == made_from):
         entries = sitemap_entries(app, site)

@@ -167,7 +167,7 @@ class PageBuild:
         The pages themselves are made only when they are written (:meth:`make_pages`):
         a build whose inputs did not change has none to write.
         """
-        self.site = site = Site(env)
+        self.site = site = Site.of(env)
         self.pages = []
         self.current, self.players, self.filtered, self.compact = {}, {}, set(), set()
         self.sidebar = Sidebar(site, env, app.builder)
@@ -324,7 +324,7 @@ class PageBuild:
         if not placeholders:
             return
         if self.site is None:
-            self.site = Site(app.env)
+            self.site = Site.of(app.env)
         for node in placeholders:
             if is_page_builder(app) or app.builder.format == "html":
                 node.replace_self(home_nodes(self.site, app.builder, docname))

@@ -74,6 +74,13 @@ class Credit:
     license: str | None
 
 
+def _settings(env: BuildEnvironment) -> tuple[bool, str | None]:
+    """The settings a :class:`Site` reads: the thumbnails, and the guide if it is a page."""
+    settings = get_config(env.config)
+    guide = settings.guide if settings.guide in env.all_docs else None
+    return settings.video_thumbnails, guide
+
+
 def _recap_info(
     docname: str, meta: RecapMeta, excerpt: Excerpt | None, env: BuildEnvironment
 ) -> RecapInfo:
@@ -95,13 +102,39 @@ def _recap_info(
 class Site:
     """The catalogue and the recaps, indexed the way pages read them."""
 
+    @classmethod
+    def of(cls, env: BuildEnvironment) -> Site:
+        """The site as the build under way reads it, made once for all who read it.
+
+        The pages, the feeds and the sitemap each made their own: at pyvideo.org's scale
+        a second of a talk edit. What a :class:`Site` is made of is settled once the
+        documents are read: the catalogue (a new object when a file of it changed), the
+        documents (``env.all_docs`` holds the time each was read) and two settings. The
+        latest site is kept (one, so a long process holds no more) and given again while
+        those are the same.
+        """
+        global _latest  # noqa: PLW0603 - the latest site of this process
+        catalogue, settings = get_catalogue(env), _settings(env)
+        site = _latest
+        if (
+            site is not None
+            and site.env is env
+            and site.catalogue is catalogue
+            and site.docs == env.all_docs
+            and (site.thumbnails, site.guide) == settings
+        ):
+            return site
+        site = _latest = cls(env)
+        return site
+
     def __init__(self, env: BuildEnvironment) -> None:
+        #: What it was made from (:meth:`of`): the environment and its documents, as read.
+        self.env = env
+        self.docs = dict(env.all_docs)
         self.catalogue: Catalogue = get_catalogue(env)
-        settings = get_config(env.config)
-        #: Whether cards and talk pages show the video host's thumbnails.
-        self.thumbnails: bool = settings.video_thumbnails
-        #: The contributor guide's first page, where pages say "see the contributor guide".
-        self.guide: str | None = settings.guide if settings.guide in env.all_docs else None
+        #: Whether cards and talk pages show the video host's thumbnails; the
+        #: contributor guide's first page, where pages say "see the contributor guide".
+        self.thumbnails, self.guide = _settings(env)
         domain = get_domain(env)
         excerpts = domain.table("excerpts")
         self.titles: dict[str, str] = {
@@ -206,3 +239,7 @@ class Site:
     def speaker_name(self, speaker_id: str) -> str:
         speaker = self.catalogue.speakers.get(speaker_id)
         return speaker.name if speaker else speaker_id
+
+
+#: The latest :meth:`Site.of`.
+_latest: Site | None = None
