@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from conference_recaps.catalogue.lifecycle import check_former_ids
-from conference_recaps.catalogue.model import Catalogue, Conference, Speaker, Talk
+from conference_recaps.catalogue.model import Catalogue, Conference, Speaker, Talk, quick_pickle
 from conference_recaps.catalogue.reader import ParsedEntry, Reader, read_entries, suggest
 from conference_recaps.catalogue.schema import ENTRY_SPECS, TALK
 from conference_recaps.catalogue.yamltree import parse_yaml, position_of_offset
@@ -109,6 +109,7 @@ def load_catalogue(root: Path, files: Sequence[Path]) -> tuple[Catalogue, list[P
     return catalogue, problems
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class FileRead:
     """What one file holds on its own: its entries in order (by list name) and the
