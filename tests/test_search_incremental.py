@@ -42,6 +42,13 @@ def build(srcdir: Path, builddir: Path, parallel: int = 0, *, warned: str = "") 
     return status.getvalue()
 
 
+def copy_site(tmp_path: Path) -> Path:
+    """A copy of the test site to edit."""
+    site = tmp_path / "site"
+    shutil.copytree(ROOT, site)
+    return site
+
+
 def bundle_files(outdir: Path) -> dict[str, bytes]:
     bundle = outdir / BUNDLE_DIR
     return {
@@ -56,8 +63,7 @@ def files_of(builddir: Path) -> IndexFiles:
 
 
 def test_a_rebuild_without_changed_pages_keeps_the_index(tmp_path: Path) -> None:
-    site = tmp_path / "site"
-    shutil.copytree(ROOT, site)
+    site = copy_site(tmp_path)
     first = build(site, tmp_path / "build")
     assert "building the search index with Pagefind (1 of 1 shards)... done" in first
     # Pagefind's own files (pagefind/reproducible.py rewrites the entry and the filter files).
@@ -72,8 +78,7 @@ def test_a_rebuild_without_changed_pages_keeps_the_index(tmp_path: Path) -> None
 
 
 def test_a_changed_page_rebuilds_the_index_as_a_clean_build_writes_it(tmp_path: Path) -> None:
-    site = tmp_path / "site"
-    shutil.copytree(ROOT, site)
+    site = copy_site(tmp_path)
     build(site, tmp_path / "incremental")
     recap = site / "recaps" / "2019" / "djangocon.md"
     recap.write_text(recap.read_text() + "\nA word nobody searched for: zanzibarian.\n")
@@ -92,8 +97,7 @@ def test_a_changed_page_rebuilds_the_index_as_a_clean_build_writes_it(tmp_path: 
 def test_with_two_cores_an_edit_is_indexed_beside_the_other_outputs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    site = tmp_path / "site"
-    shutil.copytree(ROOT, site)
+    site = copy_site(tmp_path)
     build(site, tmp_path / "incremental", parallel=2)
     forked: list[object] = []
 
@@ -130,8 +134,7 @@ def test_with_two_cores_an_edit_is_indexed_beside_the_other_outputs(
 def test_a_problem_in_the_forked_indexer_is_reported_by_the_build(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    site = tmp_path / "site"
-    shutil.copytree(ROOT, site)
+    site = copy_site(tmp_path)
     build(site, tmp_path / "build", parallel=2)
     monkeypatch.setattr(
         indexer, "index_shards", lambda outdir, shards: ({}, {"all": "Pagefind stopped"})
@@ -150,8 +153,7 @@ def test_a_problem_in_the_forked_indexer_is_reported_by_the_build(
 
 
 def test_a_missing_index_is_rebuilt_even_when_no_page_changed(tmp_path: Path) -> None:
-    site = tmp_path / "site"
-    shutil.copytree(ROOT, site)
+    site = copy_site(tmp_path)
     build(site, tmp_path / "build")
     shutil.rmtree(tmp_path / "build" / "dirhtml" / BUNDLE_DIR)
 
@@ -164,8 +166,7 @@ def test_a_missing_index_is_rebuilt_even_when_no_page_changed(tmp_path: Path) ->
 def test_the_background_mode_returns_first_and_writes_the_same_index(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    site = tmp_path / "site"
-    shutil.copytree(ROOT, site)
+    site = copy_site(tmp_path)
     build(site, tmp_path / "foreground")
     monkeypatch.setenv(MODE_VARIABLE, "background")
 
@@ -228,8 +229,7 @@ def test_digests_survive_a_reload_only_for_the_same_folder(tmp_path: Path) -> No
 
 
 def test_an_indexer_for_pages_since_changed_leaves_the_index_alone(tmp_path: Path) -> None:
-    site = tmp_path / "site"
-    shutil.copytree(ROOT, site)
+    site = copy_site(tmp_path)
     build(site, tmp_path / "build")
     files = files_of(tmp_path / "build")
     live = bundle_files(files.outdir)
