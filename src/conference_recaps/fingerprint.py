@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Sequence
 
 PACKAGE = Path(__file__).parent
 
@@ -102,11 +102,12 @@ def shared_digests() -> Iterator[None]:
 def _getter_of(obj: Any) -> Any:
     if not dataclasses.is_dataclass(obj) or isinstance(obj, type):
         return None
-    return _field_values([field.name for field in dataclasses.fields(obj)])
+    return field_values([field.name for field in dataclasses.fields(obj)])
 
 
-def _field_values(names: list[str]) -> Any:
-    """A function from an instance to the tuple of its ``names``' values."""
+def field_values(names: Sequence[str]) -> Any:
+    """A function from an instance to the tuple of its ``names``' values (one C call
+    for two names or more)."""
     if len(names) > 1:
         return operator.attrgetter(*names)
     # attrgetter of one name returns the value itself, not a 1-tuple.
