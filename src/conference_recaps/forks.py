@@ -140,7 +140,7 @@ def frozen() -> Iterator[None]:
 #: Whether :func:`pause_for_environment` turned the collector off.
 _paused = False
 #: The :func:`frozen` block of the build under way, from ``builder-inited`` to its end.
-_build_hold: contextlib.AbstractContextManager[None] | None = None
+_build_hold = contextlib.ExitStack()
 
 
 def pause_for_environment(app: Sphinx) -> None:
@@ -165,21 +165,13 @@ def pause_for_environment(app: Sphinx) -> None:
 
 
 def _loaded(app: Sphinx) -> None:
-    global _paused, _build_hold  # noqa: PLW0603 - one collector per process
-    _release_build()
-    _build_hold = frozen()
-    _build_hold.__enter__()
+    global _paused  # noqa: PLW0603 - one collector per process
+    _build_hold.close()  # what an application that failed mid-build left
+    _build_hold.enter_context(frozen())
     if _paused:
         gc.enable()
         _paused = False
 
 
 def _finished(app: Sphinx, exception: BaseException | None) -> None:
-    _release_build()
-
-
-def _release_build() -> None:
-    global _build_hold
-    if _build_hold is not None:
-        hold, _build_hold = _build_hold, None
-        hold.__exit__(None, None, None)
+    _build_hold.close()
