@@ -288,12 +288,7 @@ class SiteIndex:
         if len(stale) <= JOBS and can_fork(app.parallel, 1, 1):
             self.running = (Forked(partial(files.update, request), stale), len(request.plan))
             return
-        logger.info(
-            "building the search index with Pagefind (%d of %d shards)... ",
-            len(stale),
-            len(request.plan),
-            nonl=True,
-        )
+        _announce(len(stale), len(request.plan))
         _report(files.update(request, stale))
 
     def finish(self, app: Sphinx, exception: BaseException | None) -> None:
@@ -303,18 +298,23 @@ class SiteIndex:
         running, planned = self.running
         self.running = None
         problems = running.result()
-        logger.info(
-            "building the search index with Pagefind (%d of %d shards)... ",
-            len(running.arg),
-            planned,
-            nonl=True,
-        )
+        _announce(len(running.arg), planned)
         _report(problems)
 
     def release(self, app: Sphinx, exception: BaseException | None) -> None:
         if self.held is not None:
             self.held.close()
             self.held = None
+
+
+def _announce(stale: int, planned: int) -> None:
+    """Begin the "building the search index" line (:func:`_report` ends it)."""
+    logger.info(
+        "building the search index with Pagefind (%d of %d shards)... ",
+        stale,
+        planned,
+        nonl=True,
+    )
 
 
 def _report(problems: dict[str, str]) -> None:
